@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { openPglite, wrapPglite } from '../src/db/pglite.js';
+import { createPostgres } from '../src/db/postgres.js';
+
+export interface BenchDatabase {
+  kind: 'postgres' | 'pglite';
+  db: Database;
+  drop(): Promise<void>;
+}
+
+/** An in-memory PGlite, migrated. */
+export async function pgliteDatabase(): Promise<BenchDatabase> {
+  const db = wrapPglite(await openPglite(undefined));
+  await migrate(db);
+  return { kind: 'pglite', db, drop: () => db.close() };
+}
+
+/** A database made for this run on BENCH_POSTGRES_ADMIN_URL (default: the local server), dropped after; null if unreachable. */
+export async function postgresDatabase(): Promise<BenchDatabase | null> {
+  const adminUrl = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `mindbot_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (err) {
+    console.log(`postgres: skipped (${(err as Error).message})`);
+    return null;
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = createPostgres({ url: url.toString(), poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, preparedStatements: true });
+  await migrate(db);
+  return {
+    kind: 'postgres',
+    db,
+    async drop() {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

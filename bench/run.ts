@@ -1,0 +1,66 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { createPlatform } from '../src/platform.js';
+import { generateSecrets } from '../src/secrets.js';
+import { buildGatewayApp } from '../src/start/gateway.js';
+import { pgliteDatabase, postgresDatabase, type BenchDatabase } from './databases.js';
+import { bareFastify, listen, measure, type BenchCase, type Measured } from './lib.js';
+
+/**
+ * npm run bench [-- <case name filter>]: every case in bench/cases against its baseline,
+ * on Postgres (when reachable) and on PGlite. BENCH_SECONDS sets each run's length.
+ */
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const filter = process.argv[2];
+
+async function loadCases(): Promise<BenchCase[]> {
+  const dir = fileURLToPath(new URL('./cases/', import.meta.url));
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort();
+  const cases = await Promise.all(files.map(async (f) => (await import(`./cases/${f}`)).default as BenchCase));
+  return cases.filter((c) => !filter || c.name.includes(filter));
+}
+
+const fmt = (m: Measured) => `${m.opsPerSec.toFixed(0)} ops/s, p99 ${m.p99Ms} ms${m.errors || m.non2xx ? ` (${m.errors} errors, statuses ${JSON.stringify(m.statusCodes)})` : ''}`;
+
+async function runOn(database: BenchDatabase, cases: BenchCase[]): Promise<boolean> {
+  let ok = true;
+  for (const c of cases) {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MAX_ACTIVE_SESSIONS_PER_USER: '1' });
+    const platform = await createPlatform({ config, db: database.db, log: createLogger('silent'), secrets: await generateSecrets() });
+    const app = await buildGatewayApp(platform);
+    const appUrl = await listen(app);
+    const baseline = bareFastify();
+    const loads = await c.setup({ platform, app, appUrl, baseline, seconds });
+    const baselineUrl = await listen(baseline);
+    await measure(baselineUrl, loads.baseline, 1);
+    await measure(appUrl, loads.target, 1);
+    const base = await measure(baselineUrl, loads.baseline, seconds);
+    const target = await measure(appUrl, loads.target, seconds);
+    const ratio = target.opsPerSec / base.opsPerSec;
+    const p99 = target.p99Ms / Math.max(base.p99Ms, 1);
+    const pass = ratio >= c.target.throughputRatio && p99 <= c.target.p99Ratio && target.non2xx === 0 && target.errors === 0;
+    ok &&= pass;
+    console.log(`[${database.kind}] ${c.name}`);
+    console.log(`  baseline ${fmt(base)}`);
+    console.log(`  target   ${fmt(target)}`);
+    console.log(`  ratio ${ratio.toFixed(2)} (target ≥ ${c.target.throughputRatio}), p99 ×${p99.toFixed(2)} (target ≤ ${c.target.p99Ratio}) ${pass ? 'PASS' : 'MISS'}`);
+    await app.close();
+    await baseline.close();
+  }
+  return ok;
+}
+
+const cases = await loadCases();
+let allOk = true;
+for (const make of [postgresDatabase, pgliteDatabase]) {
+  const database = await make();
+  if (!database) continue;
+  try {
+    allOk = (await runOn(database, cases)) && allOk;
+  } finally {
+    await database.drop();
+  }
+}
+console.log(allOk ? 'all cases met their targets' : 'some cases missed their targets');

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, PRODUCTION_SECRETS, SERVICE_NAMES } from './config.js';
+
+const productionSecrets = {
+  DATABASE_URL: 'postgres://db.example/mindbot',
+  JWT_PRIVATE_JWKS: '[{"kid":"k","d":"x"}]',
+  LIVEKIT_API_KEY: 'APIkey',
+  LIVEKIT_API_SECRET: 's'.repeat(32),
+  STRIPE_WEBHOOK_SECRET: 'whsec_x',
+  STRIPE_SECRET_KEY: 'sk_live_x',
+};
+
+describe('loadConfig', () => {
+  it('fills every default from an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      NODE_ENV: 'development',
+      AUTH_PORT: 8000,
+      TIME_PORT: 8001,
+      GATEWAY_PORT: 8080,
+      ACCESS_TOKEN_TTL_MINUTES: 60,
+      REFRESH_TOKEN_TTL_DAYS: 30,
+      AUTH_RATE_LIMIT_PER_MINUTE: 30,
+      LIVEKIT_TOKEN_TTL_MINUTES: 60,
+      DATABASE_SSL: false,
+      isProduction: false,
+    });
+    expect(c.services).toEqual([...SERVICE_NAMES]);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('converts numbers and booleans from strings; empty strings count as unset', () => {
+    const c = loadConfig({ AUTH_PORT: '9000', DATABASE_SSL: 'true', REFRESH_TOKEN_TTL_DAYS: '7', DATABASE_URL: '' });
+    expect(c.AUTH_PORT).toBe(9000);
+    expect(c.DATABASE_SSL).toBe(true);
+    expect(c.REFRESH_TOKEN_TTL_DAYS).toBe(7);
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([['AUTH_PORT', 'eighty'], ['AUTH_PORT', '70000'], ['TIME_PORT', '-1'], ['ACCESS_TOKEN_TTL_MINUTES', '0']])(
+    'a bad %s (%s) stops the start with a message naming it',
+    (key, value) => {
+      expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`Invalid configuration: .*${key}`));
+    },
+  );
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ AUTH_PORT: 'x', LOG_LEVEL: 'loud' })).toThrow(/AUTH_PORT.*LOG_LEVEL|LOG_LEVEL.*AUTH_PORT/);
+  });
+
+  it('refuses a LiveKit secret shorter than 32 characters', () => {
+    expect(() => loadConfig({ LIVEKIT_API_SECRET: 'short' })).toThrow(/LIVEKIT_API_SECRET/);
+  });
+
+  it('production without secrets refuses to start, listing every missing one', () => {
+    let message = '';
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^Missing required secrets for production: /);
+    for (const key of PRODUCTION_SECRETS) expect(message).toContain(key);
+  });
+
+  it('production names the one secret still missing, and starts with all of them', () => {
+    const { LIVEKIT_API_KEY: _omitted, ...rest } = productionSecrets;
+    expect(() => loadConfig({ NODE_ENV: 'production', ...rest })).toThrow('Missing required secrets for production: LIVEKIT_API_KEY');
+    const { STRIPE_SECRET_KEY: _noStripe, ...withoutStripe } = productionSecrets;
+    expect(() => loadConfig({ NODE_ENV: 'production', ...withoutStripe })).toThrow(/STRIPE_SECRET_KEY/);
+    expect(loadConfig({ NODE_ENV: 'production', ...productionSecrets }).isProduction).toBe(true);
+  });
+
+  it('MINDBOT_SERVICES picks a subset, trimming spaces', () => {
+    expect(loadConfig({ MINDBOT_SERVICES: 'auth, time' }).services).toEqual(['auth', 'time']);
+    expect(loadConfig({ MINDBOT_SERVICES: 'gateway' }).services).toEqual(['gateway']);
+  });
+
+  it('MINDBOT_SERVICES with an unknown name stops the start, naming it and the known ones', () => {
+    expect(() => loadConfig({ MINDBOT_SERVICES: 'auth,billing' })).toThrow(
+      /MINDBOT_SERVICES names unknown services: billing \(known: auth, time/,
+    );
+  });
+});

@@ -1,0 +1,130 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every environment variable MindBot reads, validated once at start.
+ * `.env.example` documents each of them; `loadConfig` is the only reader of process.env.
+ */
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+const Optional = (s: ReturnType<typeof Type.String>) => Type.Optional(s);
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+    default: 'development',
+  }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  AUTH_PORT: Type.Integer({ ...Port, default: 8000 }),
+  TIME_PORT: Type.Integer({ ...Port, default: 8001 }),
+  ADMIN_PORT: Type.Integer({ ...Port, default: 8002 }),
+  WEBHOOK_PORT: Type.Integer({ ...Port, default: 8003 }),
+  PERSONA_PORT: Type.Integer({ ...Port, default: 8004 }),
+  MONETIZATION_PORT: Type.Integer({ ...Port, default: 8005 }),
+  GATEWAY_PORT: Type.Integer({ ...Port, default: 8080 }),
+  MINDBOT_SERVICES: Type.String({ default: 'all' }),
+  MINDBOT_DATA_DIR: Type.String({ default: './.mindbot' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+
+  DATABASE_URL: Optional(Type.String({ minLength: 1 })),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
+  DATABASE_SSL: Type.Boolean({ default: false }),
+  DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
+  REDIS_URL: Optional(Type.String({ minLength: 1 })),
+
+  JWT_ISSUER: Type.String({ default: 'mindbot-auth' }),
+  JWT_AUDIENCE: Type.String({ default: 'mindbot-api' }),
+  ACCESS_TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
+  /** Requests per minute one IP may make to each of register, login and refresh. */
+  AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  /** JSON array of private JWKs (EdDSA or ES256, each with a kid); the first signs, all verify. */
+  JWT_PRIVATE_JWKS: Optional(Type.String({ minLength: 2 })),
+  /** When set, services verify access tokens against this JWKS instead of local keys. */
+  AUTH_JWKS_URL: Optional(Type.String({ minLength: 1 })),
+
+  LIVEKIT_URL: Type.String({ default: 'ws://127.0.0.1:7880' }),
+  LIVEKIT_API_KEY: Optional(Type.String({ minLength: 1 })),
+  LIVEKIT_API_SECRET: Optional(Type.String({ minLength: 32 })),
+  LIVEKIT_TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }),
+  LIVEKIT_AGENT_NAME: Type.String({ default: 'mindbot-voice-agent' }),
+
+  STRIPE_SECRET_KEY: Optional(Type.String({ minLength: 1 })),
+  STRIPE_WEBHOOK_SECRET: Optional(Type.String({ minLength: 1 })),
+  STRIPE_API_BASE: Optional(Type.String({ minLength: 1 })),
+  SIMULATED_PAYMENT_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
+
+  OPENAI_API_KEY: Optional(Type.String({ minLength: 1 })),
+  OPENAI_API_BASE: Type.String({ default: 'https://api.openai.com/v1' }),
+
+  PUBLIC_BASE_URL: Type.String({ default: 'http://127.0.0.1:8080' }),
+  BASE_HOURLY_PRICE_CENTS: Type.Integer({ minimum: 0, default: 1000 }),
+  MAX_ACTIVE_SESSIONS_PER_USER: Type.Integer({ minimum: 1, default: 1 }),
+  AD_REWARDS_PER_DAY: Type.Integer({ minimum: 0, default: 5 }),
+  /** Per-minute saving on ad-supported persona sessions for free users who accept ads. */
+  AD_SUPPORTED_DISCOUNT_PERCENT: Type.Integer({ minimum: 0, maximum: 100, default: 50 }),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config extends Env {
+  readonly isProduction: boolean;
+  readonly services: readonly ServiceName[];
+}
+
+export const SERVICE_NAMES = ['auth', 'time', 'admin', 'webhooks', 'personas', 'monetization', 'gateway'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Secrets production must be given; development generates them once into the data dir. */
+export const PRODUCTION_SECRETS = [
+  'DATABASE_URL',
+  'JWT_PRIVATE_JWKS',
+  'LIVEKIT_API_KEY',
+  'LIVEKIT_API_SECRET',
+  'STRIPE_WEBHOOK_SECRET',
+] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS']);
+
+/** Validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = BOOLEAN_KEYS.has(key) ? value === 'true' || value === '1' : value;
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const problems = [...Value.Errors(EnvSchema, converted)].map((e) => `${e.path.slice(1)}: ${e.message}`);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  const env = converted as Env;
+
+  const isProduction = env.NODE_ENV === 'production';
+  if (isProduction) {
+    const missing = PRODUCTION_SECRETS.filter((k) => !env[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(`Missing required secrets for production: ${missing.join(', ')}`);
+    }
+    if (!env.STRIPE_SECRET_KEY) {
+      throw new ConfigError('Missing required secrets for production: STRIPE_SECRET_KEY');
+    }
+  }
+  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES) });
+}
+
+function parseServices(list: string): ServiceName[] {
+  if (list.trim() === 'all') return [...SERVICE_NAMES];
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new ConfigError(`MINDBOT_SERVICES names unknown services: ${unknown.join(', ')} (known: ${SERVICE_NAMES.join(', ')})`);
+  }
+  return names as ServiceName[];
+}

@@ -1,0 +1,42 @@
+import type Stripe from 'stripe';
+import type { SimulatedEventSender } from '../simulated/events.js';
+
+export interface CreatePaymentInput {
+  amountCents: number;
+  currency: string;
+  /** Deterministic per payment: a retried call creates nothing new. */
+  idempotencyKey: string;
+  metadata: Record<string, string>;
+  description?: string;
+  /** When given, the payment is confirmed server-side with it (Stripe's test ids work). */
+  paymentMethodId?: string;
+}
+
+export type PaymentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'failed';
+
+export interface PaymentIntentResult {
+  id: string;
+  clientSecret: string;
+  status: PaymentStatus;
+  /** Why the card was refused, when status is failed. */
+  declineMessage?: string;
+}
+
+/**
+ * The one door to money. Fulfilment never happens here: it follows the signed
+ * `payment_intent.*` webhook events, which Stripe (or the simulation) delivers.
+ */
+export interface PaymentProvider {
+  readonly kind: 'stripe' | 'simulated';
+  createPaymentIntent(input: CreatePaymentInput): Promise<PaymentIntentResult>;
+  /** The SDK client, when payments are real. */
+  readonly stripe: Stripe | null;
+  /** The simulated event sender, when payments are simulated. */
+  readonly events: SimulatedEventSender | null;
+  /** Awaits simulated webhook deliveries still in flight (no-op with Stripe). */
+  flush(): Promise<void>;
+}
+
+export class PaymentProviderError extends Error {
+  override name = 'PaymentProviderError';
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import { simulatedId, type SimulatedEventSender } from '../simulated/events.js';
+import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider } from './provider.js';
+
+/** Stripe's test payment methods that decline (pm_card_chargeDeclined, …InsufficientFunds, …). */
+const DECLINING = /Declined|chargeCustomerFail/;
+
+/**
+ * Payments without Stripe: ids and client secrets shaped like Stripe's, and the outcome
+ * delivered as a signed `payment_intent.succeeded` / `payment_intent.payment_failed` event
+ * to the webhook handler, so fulfilment has one code path. With no payment method the
+ * payment succeeds as if the client had confirmed it.
+ */
+export function createSimulatedPaymentProvider(events: SimulatedEventSender, clock: Clock): PaymentProvider {
+  const byKey = new Map<string, PaymentIntentResult>();
+  return {
+    kind: 'simulated',
+    stripe: null,
+    events,
+    flush: () => events.flush(),
+    async createPaymentIntent(input: CreatePaymentInput): Promise<PaymentIntentResult> {
+      const seen = byKey.get(input.idempotencyKey);
+      if (seen) return seen;
+      const id = simulatedId('pi');
+      const clientSecret = `${id}_secret_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`;
+      const declined = input.paymentMethodId !== undefined && DECLINING.test(input.paymentMethodId);
+      const object = {
+        id,
+        object: 'payment_intent',
+        amount: input.amountCents,
+        amount_received: declined ? 0 : input.amountCents,
+        currency: input.currency,
+        client_secret: clientSecret,
+        created: Math.floor(clock.now().getTime() / 1000),
+        description: input.description ?? null,
+        livemode: false,
+        metadata: input.metadata,
+        payment_method: input.paymentMethodId ?? 'pm_card_visa',
+        latest_charge: declined ? null : simulatedId('ch'),
+        status: declined ? 'requires_payment_method' : 'succeeded',
+        last_payment_error: declined
+          ? { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' }
+          : null,
+      };
+      events.send(declined ? 'payment_intent.payment_failed' : 'payment_intent.succeeded', object);
+      const result: PaymentIntentResult = declined
+        ? { id, clientSecret, status: 'failed', declineMessage: 'Your card was declined.' }
+        : { id, clientSecret, status: input.paymentMethodId ? 'succeeded' : 'requires_payment_method' };
+      byKey.set(input.idempotencyKey, result);
+      // Replays come right after the first call; an old key need not be remembered forever.
+      if (byKey.size > 10_000) byKey.delete(byKey.keys().next().value!);
+      return result;
+    },
+  };
+}

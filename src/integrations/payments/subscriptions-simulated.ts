@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import { simulatedId, type SimulatedEventSender } from '../simulated/events.js';
+import type { CreateSubscriptionInput, CreatedSubscription, SubscriptionBilling, SubscriptionSnapshot } from './subscriptions.js';
+import { periodEnd } from './subscriptions.js';
+
+/** Stripe's test payment methods that decline (pm_card_chargeDeclined, …). */
+const DECLINING = /Declined|chargeCustomerFail/;
+
+/** Simulated customers are marked so that a later switch to Stripe does not reuse them. */
+export const SIMULATED_CUSTOMER_PREFIX = 'cus_sim_';
+
+const unix = (d: Date): number => Math.floor(d.getTime() / 1000);
+
+/**
+ * Subscriptions without Stripe: Stripe-shaped ids and objects, with every state change
+ * delivered as the signed event Stripe would send (customer.subscription.created, then
+ * invoice.paid and customer.subscription.updated to active, or invoice.payment_failed).
+ * The first invoice is paid at once unless the payment method is one of Stripe's
+ * declining test methods. Renewals are not simulated: the period simply ends.
+ */
+export function createSimulatedSubscriptionBilling(events: SimulatedEventSender, clock: Clock): SubscriptionBilling {
+  const subscriptionObject = (s: SubscriptionSnapshot, extra: Record<string, unknown> = {}) => {
+    const end = s.currentPeriodEnd ? unix(s.currentPeriodEnd) : null;
+    return {
+      id: s.id,
+      object: 'subscription',
+      customer: s.customerId,
+      status: s.status,
+      cancel_at_period_end: false,
+      metadata: s.metadata,
+      items: { object: 'list', data: [{ id: simulatedId('si'), object: 'subscription_item', current_period_end: end }] },
+      ...extra,
+    };
+  };
+
+  return {
+    kind: 'simulated',
+    createCustomer: async () => `${SIMULATED_CUSTOMER_PREFIX}${simulatedId('c').slice(2)}`,
+    ensurePrice: async () => null,
+
+    async createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription> {
+      const now = clock.now();
+      const end = periodEnd(now, input.plan.interval);
+      const id = simulatedId('sub');
+      const invoiceId = simulatedId('in');
+      const clientSecret = `${simulatedId('pi')}_secret_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`;
+      const discount = input.coupon
+        ? input.coupon.percentOff !== null
+          ? Math.round((input.plan.priceCents * input.coupon.percentOff) / 100)
+          : Math.min(input.coupon.amountOffCents ?? 0, input.plan.priceCents)
+        : 0;
+      const amount = input.plan.priceCents - discount;
+      const snapshot: SubscriptionSnapshot = { id, customerId: input.customerId, status: 'incomplete', currentPeriodEnd: end, metadata: input.metadata };
+      const invoice = {
+        id: invoiceId,
+        object: 'invoice',
+        customer: input.customerId,
+        currency: input.plan.currency,
+        amount_due: amount,
+        amount_paid: 0,
+        billing_reason: 'subscription_create',
+        parent: { type: 'subscription_details', subscription_details: { subscription: id, metadata: input.metadata } },
+        lines: { object: 'list', data: [{ period: { start: unix(now), end: unix(end) } }] },
+      };
+      events.send('customer.subscription.created', subscriptionObject(snapshot));
+      const declined = input.paymentMethodId !== undefined && DECLINING.test(input.paymentMethodId);
+      if (declined) {
+        events.send('invoice.payment_failed', { ...invoice, status: 'open', attempted: true });
+      } else {
+        events.send('invoice.paid', { ...invoice, status: 'paid', amount_paid: amount });
+        events.send('customer.subscription.updated', subscriptionObject({ ...snapshot, status: 'active' }));
+      }
+      return { id, status: 'incomplete', clientSecret, currentPeriodEnd: end };
+    },
+
+    async cancelAtPeriodEnd(sub) {
+      events.send('customer.subscription.updated', subscriptionObject(sub, { cancel_at_period_end: true }));
+    },
+
+    async cancelNow(sub) {
+      const status = sub.status === 'incomplete' ? 'incomplete_expired' : 'canceled';
+      events.send('customer.subscription.deleted', subscriptionObject({ ...sub, status }));
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Platform } from '../../platform.js';
+import { createSimulatedSubscriptionBilling } from './subscriptions-simulated.js';
+import { createStripeSubscriptionBilling } from './subscriptions-stripe.js';
+
+export interface BillingPlan {
+  id: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  interval: 'month' | 'year';
+}
+
+export interface BillingCoupon {
+  code: string;
+  percentOff: number | null;
+  amountOffCents: number | null;
+}
+
+export interface CreateSubscriptionInput {
+  customerId: string;
+  plan: BillingPlan;
+  /** The provider's recurring price for the plan (Stripe), from ensurePrice. */
+  priceId: string | null;
+  coupon: BillingCoupon | null;
+  /** Ties the provider's subscription to ours: user_id, mindbot_subscription_id, plan_id. */
+  metadata: Record<string, string>;
+  /** Deterministic per local subscription: a retried call creates nothing new. */
+  idempotencyKey: string;
+  paymentMethodId?: string;
+}
+
+export interface CreatedSubscription {
+  id: string;
+  status: string;
+  /** The first invoice's payment client secret (Stripe.js confirms it); null when nothing is due. */
+  clientSecret: string | null;
+  currentPeriodEnd: Date | null;
+}
+
+/** What the provider needs to reproduce a subscription's state (the simulation sends it back as events). */
+export interface SubscriptionSnapshot {
+  id: string;
+  customerId: string;
+  status: string;
+  currentPeriodEnd: Date | null;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Recurring billing. Like one-off payments, state changes reach MindBot only through the
+ * signed `customer.subscription.*` and `invoice.*` webhook events, from Stripe or from the
+ * simulation, so there is one code path for both.
+ */
+export interface SubscriptionBilling {
+  readonly kind: 'stripe' | 'simulated';
+  createCustomer(user: { id: string; email: string }): Promise<string>;
+  /** The provider's recurring price for a plan, created once (null when the provider needs none). */
+  ensurePrice(plan: BillingPlan): Promise<string | null>;
+  createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
+  cancelAtPeriodEnd(sub: SubscriptionSnapshot): Promise<void>;
+  /** Ends a subscription now (an abandoned, unpaid one). */
+  cancelNow(sub: SubscriptionSnapshot): Promise<void>;
+}
+
+export class SubscriptionBillingError extends Error {
+  override name = 'SubscriptionBillingError';
+}
+
+/** The billing that goes with the platform's payment provider (same Stripe client or simulation). */
+export function subscriptionBilling(platform: Platform): SubscriptionBilling {
+  const { payments } = platform;
+  if (payments.stripe) return createStripeSubscriptionBilling(payments.stripe);
+  if (!payments.events) throw new Error('The simulated payment provider has no event sender');
+  return createSimulatedSubscriptionBilling(payments.events, platform.clock);
+}
+
+/** The end of a billing period that starts at `from` (calendar months, UTC). */
+export function periodEnd(from: Date, interval: 'month' | 'year'): Date {
+  const d = new Date(from.getTime());
+  if (interval === 'year') d.setUTCFullYear(d.getUTCFullYear() + 1);
+  else d.setUTCMonth(d.getUTCMonth() + 1);
+  return d;
+}

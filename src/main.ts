@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { boot } from './start/boot.js';
+import { installShutdown } from './start/shutdown.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const booted = await boot(config, log);
+  installShutdown(booted, log);
+  for (const { name, port, app } of booted.apps) {
+    await app.listen({ host: config.HOST, port });
+    const url = `http://${config.HOST}:${port}`;
+    // One human line per service, besides the JSON logs.
+    console.log(`${name.padEnd(13)} ${url.padEnd(24)} docs: ${url}/docs`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('MindBot failed to start:', err);
+  process.exit(1);
+});

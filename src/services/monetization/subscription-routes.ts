@@ -1,0 +1,101 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { currentUser, requireUser } from '../../http/authenticate.js';
+import type { TypedApp } from '../../http/app.js';
+import { notFound } from '../../http/errors.js';
+import { withIdempotency } from '../../http/idempotency.js';
+import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
+import type { Platform } from '../../platform.js';
+import { COUPON_CHECKS_PER_MINUTE } from './coupon-routes.js';
+import { findPlan } from './plans.js';
+import {
+  CancelSubscriptionResponse,
+  CreateSubscriptionBody,
+  CreateSubscriptionResponse,
+  CurrentSubscriptionResponse,
+} from './schemas.js';
+import { cancelSubscription, currentSubscription, startSubscription } from './subscriptions.js';
+import { centsToDecimal } from '../../money.js';
+
+const errors = { 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 503: ErrorResponse };
+
+export function subscriptionRoutes(platform: Platform): FastifyPluginAsync {
+  return async (root) => {
+    const app = root as unknown as TypedApp;
+    app.addHook('onRequest', requireUser(platform));
+
+    app.post(
+      '/subscriptions',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary: 'Start a subscription; confirm its first payment with the returned client_secret',
+          description: 'Honours an Idempotency-Key header. A live subscription already → 409.',
+          security: bearerSecurity,
+          body: CreateSubscriptionBody,
+          response: { 200: CreateSubscriptionResponse, ...errors, 429: ErrorResponse },
+        },
+        // A coupon code can be tried here too: as slow to guess as GET /coupons/validate.
+        config: {
+          rateLimit: { max: COUPON_CHECKS_PER_MINUTE, timeWindow: 60_000, keyGenerator: (r) => `subscribe:${r.user?.id ?? r.ip}` },
+        },
+      },
+      async (request, reply) => {
+        const user = currentUser(request);
+        const body = request.body;
+        return withIdempotency(platform, request, reply, 'POST /subscriptions', () =>
+          startSubscription(platform, {
+            userId: user.id,
+            email: user.email,
+            planId: body.plan_id,
+            couponCode: body.coupon_code,
+            paymentMethodId: body.payment_method_id,
+          }),
+        );
+      },
+    );
+
+    app.get(
+      '/subscriptions/current',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary: "The user's current subscription (404 when there is none)",
+          security: bearerSecurity,
+          response: { 200: CurrentSubscriptionResponse, 401: ErrorResponse, 404: ErrorResponse },
+        },
+      },
+      async (request) => {
+        const row = await currentSubscription(platform.db, currentUser(request).id, platform.clock.now());
+        if (!row) throw notFound('You have no subscription.');
+        const plan = await findPlan(platform.db, row.plan_id);
+        // The recurring price; a coupon discounts only the first invoice.
+        const amountCents = plan?.priceCents ?? row.amount_cents ?? 0;
+        return {
+          subscription_id: row.stripe_subscription_id ?? row.id,
+          status: row.status,
+          plan: row.plan_id,
+          plan_name: plan?.name ?? row.plan_id,
+          current_period_end: row.current_period_end ? new Date(row.current_period_end).toISOString() : null,
+          cancel_at_period_end: row.cancel_at_period_end,
+          amount: centsToDecimal(amountCents),
+          amount_cents: amountCents,
+          currency: row.currency,
+          features: plan?.features ?? [],
+        };
+      },
+    );
+
+    app.post(
+      '/subscriptions/cancel',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary: 'Cancel at the end of the paid period (premium stays until then)',
+          security: bearerSecurity,
+          response: { 200: CancelSubscriptionResponse, 401: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse },
+        },
+      },
+      async (request) => cancelSubscription(platform, currentUser(request).id),
+    );
+  };
+}

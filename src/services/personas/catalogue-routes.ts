@@ -1,0 +1,88 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypedApp } from '../../http/app.js';
+import { currentUser, optionalUser } from '../../http/authenticate.js';
+import { ErrorResponse } from '../../http/schemas.js';
+import type { Platform } from '../../platform.js';
+import { getUserTier } from '../monetization/tier.js';
+import { detailBody, findVisiblePersona, listPersonas, summaryBody } from './catalogue.js';
+import { listCategories } from './categories.js';
+import { etagOf, PUBLIC_MAX_AGE_SECONDS, responseCache, sendJson } from './response-cache.js';
+import { CategoriesResponse, ListQuery, ListResponse, PersonaDetail, SlugParams } from './schemas.js';
+
+const PUBLIC = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
+const PRIVATE = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
+
+/** The public catalogue: list, detail and categories. Signed-in users also see their own custom personas. */
+export function catalogueRoutes(platform: Platform): FastifyPluginAsync {
+  const cache = responseCache(platform);
+  const base = platform.config.BASE_HOURLY_PRICE_CENTS;
+
+  return async (root) => {
+    const app = root as unknown as TypedApp;
+    app.addHook('onRequest', optionalUser(platform));
+
+    app.get(
+      '/personas',
+      {
+        schema: {
+          tags: ['personas'],
+          summary: 'List personas (filter, sort, limit)',
+          description:
+            'Everything in the catalogue, premium personas included and marked `requires_upgrade` for free-tier viewers. ' +
+            'The viewer tier is the caller\'s own when signed in, otherwise `user_tier` (default free).',
+          querystring: ListQuery,
+          response: { 200: ListResponse, 401: ErrorResponse, 422: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const query = request.query;
+        if (!request.user) {
+          const key = JSON.stringify([query.user_tier ?? 'free', query.category, query.ad_supported, query.sort_by, query.limit]);
+          const hit = cache.get(key);
+          if (hit) return sendJson(request, reply, hit.body, hit.etag, PUBLIC);
+          const rows = await listPersonas(platform.db, query, null);
+          const entry = cache.set(key, JSON.stringify({ personas: rows.map((r) => summaryBody(r, query.user_tier ?? 'free', base)) }));
+          return sendJson(request, reply, entry.body, entry.etag, PUBLIC);
+        }
+        const user = currentUser(request);
+        const tier = await getUserTier(platform.db, user.id, platform.clock.now());
+        const rows = await listPersonas(platform.db, query, user.id);
+        const body = JSON.stringify({ personas: rows.map((r) => summaryBody(r, tier, base)) });
+        return sendJson(request, reply, body, etagOf(body), PRIVATE);
+      },
+    );
+
+    app.get(
+      '/personas/:slug',
+      {
+        schema: {
+          tags: ['personas'],
+          summary: 'One persona in full',
+          params: SlugParams,
+          response: { 200: PersonaDetail, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const row = await findVisiblePersona(platform.db, request.params.slug, request.user?.id ?? null);
+        const body = JSON.stringify(detailBody(row, base));
+        return sendJson(request, reply, body, etagOf(body), row.owner_id ? 'private, no-cache' : PUBLIC);
+      },
+    );
+
+    app.get(
+      '/categories',
+      {
+        schema: {
+          tags: ['personas'],
+          summary: 'Persona categories with their most-used personas',
+          response: { 200: CategoriesResponse },
+        },
+      },
+      async (request, reply) => {
+        const hit = cache.get('categories');
+        const entry = hit ?? cache.set('categories', JSON.stringify(await listCategories(platform.db)));
+        return sendJson(request, reply, entry.body, entry.etag, PUBLIC);
+      },
+    );
+  };
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../../db/database.js';
+
+/**
+ * The minute ledger. A card's `remaining_seconds` is its running balance and every change
+ * to it is written, in the same transaction, as an append-only `ledger_entries` row; so
+ * for every user: sum(entries) = sum(remaining on active cards). Mutations take the user's
+ * row lock first, which serialises one user's balance changes without deadlocks.
+ */
+export interface Balance {
+  totalSeconds: number;
+  activeCards: number;
+  nextExpiration: Date | null;
+}
+
+export type LedgerKind = 'activation' | 'session_debit' | 'expiry' | 'refund_reversal' | 'admin_grant' | 'ad_reward';
+
+/** Seconds usable now: active cards not yet past their expiry, whether or not the sweeper ran. */
+export async function getBalance(q: Queryable, userId: string, now: Date): Promise<Balance> {
+  const [row] = await q.query<{ total: number | string | null; cards: number | string; next: Date | string | null }>(
+    `SELECT COALESCE(SUM(remaining_seconds), 0) AS total, COUNT(*) AS cards, MIN(expires_at) AS next
+       FROM time_cards
+      WHERE user_id = $1 AND status = 'active' AND expires_at > $2 AND remaining_seconds > 0`,
+    [userId, now],
+  );
+  return {
+    totalSeconds: Number(row?.total ?? 0),
+    activeCards: Number(row?.cards ?? 0),
+    nextExpiration: row?.next ? new Date(row.next) : null,
+  };
+}
+
+/** Seconds as minutes (or hours) with at most two decimals: for rendering only. */
+export const toMinutes = (seconds: number): number => Math.round((seconds / 60) * 100) / 100;
+export const toHours = (seconds: number): number => Math.round((seconds / 3600) * 100) / 100;
+
+/** The guide's balance object. */
+export function balanceBody(b: Balance): {
+  total_minutes: number;
+  total_hours: number;
+  active_cards: number;
+  next_expiration: string | null;
+} {
+  return {
+    total_minutes: toMinutes(b.totalSeconds),
+    total_hours: toHours(b.totalSeconds),
+    active_cards: b.activeCards,
+    next_expiration: b.nextExpiration ? b.nextExpiration.toISOString() : null,
+  };
+}
+
+/** Serialises balance changes of one user (take it before touching their cards). */
+export async function lockUser(tx: Queryable, userId: string): Promise<void> {
+  const rows = await tx.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+  if (rows.length === 0) throw new Error(`lockUser: no user ${userId}`);
+}
+
+export async function writeEntry(
+  tx: Queryable,
+  e: { userId: string; cardId: string; kind: LedgerKind; seconds: number; now: Date; timeSessionId?: string; reference?: string },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO ledger_entries (user_id, card_id, kind, seconds, time_session_id, reference, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [e.userId, e.cardId, e.kind, e.seconds, e.timeSessionId ?? null, e.reference ?? null, e.now],
+  );
+}
+
+export const newCardId = (): string => `tcrd_${randomBytes(12).toString('hex')}`;
+
+/**
+ * Credits seconds outside a purchase (an admin grant, an ad reward) as a card of its own
+ * that expires at `expiresAt`. Idempotent per (kind, reference): a second call does nothing.
+ * Pass `now` (the platform clock) where there is one.
+ */
+export async function grantSeconds(
+  tx: Queryable,
+  g: { userId: string; seconds: number; kind: 'admin_grant' | 'ad_reward'; expiresAt: Date; reference: string; now?: Date },
+): Promise<void> {
+  if (!Number.isInteger(g.seconds) || g.seconds <= 0) throw new RangeError('grantSeconds: seconds must be a positive integer');
+  await lockUser(tx, g.userId);
+  // Callers inside a request pass the platform clock; the database clock is the fallback.
+  const now = g.now ?? new Date((await tx.query<{ now: Date | string }>(`SELECT now() AS now`))[0]!.now);
+  const rows = await tx.query<{ id: string }>(
+    `INSERT INTO time_cards (id, kind, user_id, reference, status, total_seconds, remaining_seconds, activated_at, expires_at, created_at)
+     VALUES ($1, $2, $3, $4, 'active', $5, $5, $6, $7, $6)
+     ON CONFLICT (kind, reference) WHERE reference IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [newCardId(), g.kind, g.userId, g.reference, g.seconds, now, g.expiresAt],
+  );
+  const card = rows[0];
+  if (!card) return;
+  await writeEntry(tx, { userId: g.userId, cardId: card.id, kind: g.kind, seconds: g.seconds, now, reference: g.reference });
+}
+
+/**
+ * Records the expiry of the user's cards whose time is up: the unspent seconds leave by an
+ * `expiry` entry and the card becomes expired (one statement). Call with the user locked.
+ */
+export async function expireUserCards(tx: Queryable, userId: string, now: Date): Promise<number> {
+  const [row] = await tx.query<{ n: number | string }>(
+    `WITH old AS (
+       SELECT id, remaining_seconds FROM time_cards
+        WHERE user_id = $1 AND status = 'active' AND expires_at <= $2
+        ORDER BY id FOR UPDATE
+     ), expired AS (
+       UPDATE time_cards t SET status = 'expired', remaining_seconds = 0
+         FROM old WHERE t.id = old.id
+       RETURNING t.id, old.remaining_seconds
+     ), entries AS (
+       INSERT INTO ledger_entries (user_id, card_id, kind, seconds, created_at)
+       SELECT $1, id, 'expiry', -remaining_seconds, $2 FROM expired WHERE remaining_seconds > 0
+     )
+     SELECT COUNT(*) AS n FROM expired`,
+    [userId, now],
+  );
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,68 @@
+import type { Platform } from '../../platform.js';
+import type { Worker } from '../service.js';
+import { expireUserCards, lockUser } from './ledger.js';
+import { endById } from './sessions.js';
+
+export interface SweepResult {
+  sessionsClosed: number;
+  cardsExpired: number;
+}
+
+/** How long an Idempotency-Key replay is kept. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
+
+/**
+ * One pass of the sweeper: closes sessions that reached their cap (what the balance
+ * afforded, the persona's limit) — billed at the cap, not at the sweep time — and records
+ * the expiry of cards whose time is up, and forgets old Idempotency-Key records. Safe to run
+ * concurrently with requests and itself.
+ */
+export async function sweepOnce(platform: Platform): Promise<SweepResult> {
+  const now = platform.clock.now();
+  const due = await platform.db.query<{ id: string }>(
+    `SELECT id FROM time_sessions
+      WHERE status = 'active' AND cap_seconds IS NOT NULL
+        AND started_at + make_interval(secs => cap_seconds) <= $1
+      ORDER BY started_at LIMIT 500`,
+    [now],
+  );
+  let sessionsClosed = 0;
+  for (const s of due) if (await endById(platform, s.id, 'cap_reached')) sessionsClosed++;
+
+  const owners = await platform.db.query<{ user_id: string }>(
+    `SELECT DISTINCT user_id FROM time_cards WHERE status = 'active' AND expires_at <= $1 LIMIT 500`,
+    [now],
+  );
+  let cardsExpired = 0;
+  for (const o of owners) {
+    cardsExpired += await platform.db.transaction(async (tx) => {
+      await lockUser(tx, o.user_id);
+      return expireUserCards(tx, o.user_id, now);
+    });
+  }
+  await platform.db.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS)]);
+  return { sessionsClosed, cardsExpired };
+}
+
+/** Runs `sweepOnce` every `intervalMs` until stopped; a failed pass is logged and retried next tick. */
+export function startSweeper(platform: Platform, intervalMs = 5_000): Worker {
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = sweepOnce(platform)
+      .then((r) => {
+        if (r.sessionsClosed || r.cardsExpired) platform.log.info(r, 'time sweeper');
+      })
+      .catch((err: unknown) => platform.log.error({ err }, 'time sweeper failed'))
+      .finally(() => {
+        running = null;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

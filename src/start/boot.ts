@@ -1,0 +1,44 @@
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import type { App } from '../http/app.js';
+import type { Logger } from '../logger.js';
+import { createPlatform, type Platform } from '../platform.js';
+import { resolveSecrets } from '../secrets.js';
+import { SERVICES } from '../services/index.js';
+import { buildServiceApp, type Worker } from '../services/service.js';
+import { buildGatewayApp } from './gateway.js';
+
+export interface RunningApp {
+  name: string;
+  port: number;
+  app: App;
+}
+
+export interface Booted {
+  platform: Platform;
+  apps: RunningApp[];
+  workers: Worker[];
+}
+
+/** Opens the database, applies migrations and builds the apps for the chosen services. */
+export async function boot(config: Config, log: Logger, db?: Database): Promise<Booted> {
+  const database = db ?? (await openDatabase(config));
+  const applied = await migrate(database);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  const secrets = await resolveSecrets(config);
+  const platform = await createPlatform({ config, db: database, log, secrets });
+
+  const chosen = SERVICES.filter((s) => config.services.includes(s.name));
+  const apps: RunningApp[] = [];
+  for (const service of chosen) {
+    apps.push({ name: service.name, port: service.port(config), app: await buildServiceApp(platform, service) });
+  }
+  if (config.services.includes('gateway')) {
+    // The whole public API on one origin: the guide's clients call relative paths.
+    apps.push({ name: 'gateway', port: config.GATEWAY_PORT, app: await buildGatewayApp(platform) });
+  }
+  const workers = chosen.flatMap((s) => s.workers?.(platform) ?? []);
+  return { platform, apps, workers };
+}

@@ -1,0 +1,36 @@
+import type { Logger } from '../logger.js';
+import { closePlatform } from '../platform.js';
+import type { Booted } from './boot.js';
+
+/**
+ * Graceful shutdown in phases: stop accepting and finish in-flight requests, stop the
+ * background workers, deliver simulated webhooks still in flight, then close the database. A second signal forces the exit.
+ */
+export function installShutdown(booted: Booted, log: Logger, graceMs = 10_000): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: forcing exit');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long: forcing exit');
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    try {
+      await Promise.all(booted.apps.map((a) => a.app.close()));
+      await Promise.all(booted.workers.map((w) => w.stop()));
+      await closePlatform(booted.platform);
+      log.info('shutdown complete');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { balanceWithCards } from '../src/services/time/cards.js';
+import { getBalance, grantSeconds } from '../src/services/time/ledger.js';
+import { endTimeSession, endTimeSessionsInRoom, startTimeSession } from '../src/services/time/sessions.js';
+import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
+import { createTestPlatform, type TestPlatform } from './support/platform.js';
+import { createUser } from './support/users.js';
+
+let platform: TestPlatform;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  platform = await createTestPlatform({ MAX_ACTIVE_SESSIONS_PER_USER: '20' });
+});
+afterAll(async () => {
+  await platform.db.close();
+});
+
+const now = () => platform.clock.now();
+const inDays = (d: number) => new Date(now().getTime() + d * DAY);
+const grant = (userId: string, seconds: number, days: number, reference: string) =>
+  platform.db.transaction((tx) => grantSeconds(tx, { userId, seconds, kind: 'admin_grant', expiresAt: inDays(days), reference, now: now() }));
+const balance = async (userId: string) => (await getBalance(platform.db, userId, now())).totalSeconds;
+const ledgerSum = async (userId: string) =>
+  Number((await platform.db.query<{ s: number | string }>(`SELECT COALESCE(SUM(seconds), 0) AS s FROM ledger_entries WHERE user_id = $1`, [userId]))[0]!.s);
+const session = (userId: string, sessionId: string, extra: Partial<Parameters<typeof startTimeSession>[1]> = {}, hook?: Parameters<typeof startTimeSession>[2]) =>
+  startTimeSession(platform, { userId, sessionId, roomName: `r_${userId}_${sessionId}`, ...extra }, hook);
+
+describe('the ledger', () => {
+  it('draws from the card expiring first (ties: the older) and spans cards', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 100, 10, `${u.id}-late`);
+    await grant(u.id, 50, 5, `${u.id}-early-old`);
+    platform.clock.advance(1);
+    await grant(u.id, 50, 5, `${u.id}-early-new`);
+    await session(u.id, 's');
+    platform.clock.advance(120);
+    await endTimeSession(platform, { userId: u.id, sessionId: 's' });
+    const cards = await platform.db.query<{ reference: string; remaining_seconds: number }>(
+      `SELECT reference, remaining_seconds FROM time_cards WHERE user_id = $1 ORDER BY reference`, [u.id]);
+    expect(cards).toEqual([
+      { reference: `${u.id}-early-new`, remaining_seconds: 0 },
+      { reference: `${u.id}-early-old`, remaining_seconds: 0 },
+      { reference: `${u.id}-late`, remaining_seconds: 80 },
+    ]);
+    expect(await balance(u.id)).toBe(80);
+    expect(await ledgerSum(u.id)).toBe(80);
+  });
+
+  it('the balance read with the card list agrees with getBalance, also past the listed 100 cards', async () => {
+    const u = await createUser(platform);
+    await platform.db.transaction(async (tx) => {
+      for (let i = 0; i < 102; i++) {
+        await grantSeconds(tx, { userId: u.id, seconds: 10 + i, kind: 'ad_reward', expiresAt: inDays(1 + (i % 7)), reference: `${u.id}-${i}`, now: now() });
+      }
+    });
+    const listed = await balanceWithCards(platform.db, u.id, now());
+    expect(listed.cards).toHaveLength(100);
+    expect(listed.balance).toEqual(await getBalance(platform.db, u.id, now()));
+    expect(listed.balance.totalSeconds).toBe(102 * 10 + (101 * 102) / 2);
+
+    const few = await createUser(platform);
+    await grant(few.id, 50, 3, `${few.id}-a`);
+    await grant(few.id, 70, 2, `${few.id}-b`);
+    await grant(few.id, 90, -1, `${few.id}-lapsed`);
+    const small = await balanceWithCards(platform.db, few.id, now());
+    expect(small.balance).toEqual(await getBalance(platform.db, few.id, now()));
+    expect(small.balance).toEqual({ totalSeconds: 120, activeCards: 2, nextExpiration: inDays(2) });
+  });
+
+  it('grants are idempotent per reference', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 300, 30, `${u.id}-g`);
+    await grant(u.id, 300, 30, `${u.id}-g`);
+    expect(await balance(u.id)).toBe(300);
+    expect(await ledgerSum(u.id)).toBe(300);
+  });
+
+  it('never debits an expired card; its expiry is an entry of its own', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 100, 1, `${u.id}-short`);
+    await grant(u.id, 100, 30, `${u.id}-long`);
+    platform.clock.advance(2 * 86_400);
+    expect(await balance(u.id)).toBe(100);
+    await session(u.id, 'after-expiry');
+    platform.clock.advance(30);
+    await endTimeSession(platform, { userId: u.id, sessionId: 'after-expiry' });
+    const entries = await platform.db.query<{ kind: string; seconds: number; reference: string }>(
+      `SELECT e.kind, e.seconds, c.reference FROM ledger_entries e JOIN time_cards c ON c.id = e.card_id WHERE e.user_id = $1 ORDER BY e.id`, [u.id]);
+    expect(entries).toEqual([
+      { kind: 'admin_grant', seconds: 100, reference: `${u.id}-short` },
+      { kind: 'admin_grant', seconds: 100, reference: `${u.id}-long` },
+      { kind: 'expiry', seconds: -100, reference: `${u.id}-short` },
+      { kind: 'session_debit', seconds: -30, reference: `${u.id}-long` },
+    ]);
+    expect(await ledgerSum(u.id)).toBe(70);
+  });
+
+  it('the database refuses edits to history and negative balances', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 10, 1, `${u.id}-x`);
+    await expect(platform.db.query(`UPDATE ledger_entries SET seconds = 999 WHERE user_id = $1`, [u.id])).rejects.toThrow(/append-only/);
+    await expect(platform.db.query(`DELETE FROM ledger_entries WHERE user_id = $1`, [u.id])).rejects.toThrow(/append-only/);
+    await expect(platform.db.query(`UPDATE time_cards SET remaining_seconds = -1 WHERE user_id = $1`, [u.id])).rejects.toThrow();
+    await expect(platform.db.query(`UPDATE time_cards SET remaining_seconds = 11 WHERE user_id = $1`, [u.id])).rejects.toThrow();
+    expect(await balance(u.id)).toBe(10);
+  });
+});
+
+describe('session charges', () => {
+  it('multiplies, applies both discounts multiplicatively and rounds up to the second', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 10_000, 30, `${u.id}-g`);
+    await session(u.id, 'oak', { persona: { slug: 'professor-oak-tutor', costMultiplier: 0.8, sessionLimitMinutes: 90 }, discountPercent: 50 }, async () => 50);
+    platform.clock.advance(101);
+    const body = await endTimeSession(platform, { userId: u.id, sessionId: 'oak' });
+    // 101 s × 0.8 × 0.5 × 0.5 = 20.2 → 21
+    expect(body.cost_minutes).toBe(0.35);
+    const [row] = await platform.db.query(`SELECT billed_seconds, charged_seconds, saved_seconds, reward_discount_percent FROM time_sessions WHERE user_id = $1`, [u.id]);
+    expect(row).toEqual({ billed_seconds: 101, charged_seconds: 21, saved_seconds: 81 - 21, reward_discount_percent: 50 });
+
+    await session(u.id, 'pricey', { persona: { slug: 'x', costMultiplier: 1.5, sessionLimitMinutes: null } });
+    platform.clock.advance(7);
+    expect((await endTimeSession(platform, { userId: u.id, sessionId: 'pricey' })).cost_minutes).toBe(0.18); // 10.5 → 11 s
+  });
+
+  it('refuses a session the balance cannot pay a single second of', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 2, 30, `${u.id}-g`);
+    await expect(session(u.id, 'dear', { persona: { slug: 'x', costMultiplier: 3, sessionLimitMinutes: null } })).rejects.toMatchObject({ status: 402 });
+    await expect(session(u.id, 'cheap', { persona: { slug: 'x', costMultiplier: 2, sessionLimitMinutes: null } })).resolves.toMatchObject({ remainingBalanceSeconds: 2 });
+  });
+
+  it('the start hook runs only when the session really starts', async () => {
+    const broke = await createUser(platform);
+    let calls = 0;
+    await expect(session(broke.id, 'no', {}, async () => ++calls)).rejects.toMatchObject({ status: 402 });
+    expect(calls).toBe(0);
+  });
+
+  it('stops at the persona session limit; the sweeper closes sessions at their cap', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 10_000, 30, `${u.id}-g`);
+    await session(u.id, 'limited', { persona: { slug: 'p', costMultiplier: 1, sessionLimitMinutes: 1 } });
+    platform.clock.advance(300);
+    expect(await endTimeSession(platform, { userId: u.id, sessionId: 'limited' })).toMatchObject({ duration_seconds: 60, cost_minutes: 1 });
+
+    const poor = await createUser(platform);
+    await grant(poor.id, 90, 30, `${poor.id}-g`);
+    await session(poor.id, 'forgotten');
+    platform.clock.advance(89);
+    await sweepOnce(platform);
+    expect((await platform.db.query(`SELECT status FROM time_sessions WHERE user_id = $1`, [poor.id]))[0]).toEqual({ status: 'active' });
+    platform.clock.advance(1000);
+    const swept = await sweepOnce(platform);
+    expect(swept.sessionsClosed).toBeGreaterThanOrEqual(1);
+    const [row] = await platform.db.query(`SELECT status, billed_seconds, charged_seconds, end_reason FROM time_sessions WHERE user_id = $1`, [poor.id]);
+    expect(row).toEqual({ status: 'completed', billed_seconds: 90, charged_seconds: 90, end_reason: 'cap_reached' });
+    // The client's late end gets the sweeper's result, not a second charge.
+    expect(await endTimeSession(platform, { userId: poor.id, sessionId: 'forgotten' })).toMatchObject({ duration_seconds: 90, cost_minutes: 1.5 });
+    expect(await balance(poor.id)).toBe(0);
+  });
+
+  it('the sweeper worker sweeps on its own until stopped', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 30, 30, `${u.id}-g`);
+    await session(u.id, 'abandoned');
+    platform.clock.advance(120);
+    const worker = startSweeper(platform, 10);
+    const status = async () => (await platform.db.query<{ status: string }>(`SELECT status FROM time_sessions WHERE user_id = $1`, [u.id]))[0]!.status;
+    for (let i = 0; i < 200 && (await status()) === 'active'; i++) await new Promise((r) => setTimeout(r, 10));
+    await worker.stop();
+    expect(await status()).toBe('completed');
+    expect(await balance(u.id)).toBe(0);
+  });
+
+  it('ends the live sessions of a room, once', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 600, 30, `${u.id}-g`);
+    const s = await session(u.id, 'roomy');
+    platform.clock.advance(40);
+    expect(await endTimeSessionsInRoom(platform, `r_${u.id}_roomy`)).toBe(1);
+    expect(await endTimeSessionsInRoom(platform, `r_${u.id}_roomy`)).toBe(0);
+    expect(s.timeSessionId).toMatch(/^sess_/);
+    expect(await balance(u.id)).toBe(560);
+  });
+
+  it('concurrent ends of distinct sessions never drive the balance below zero', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 100, 30, `${u.id}-a`);
+    await grant(u.id, 45, 20, `${u.id}-b`);
+    const ids = Array.from({ length: 12 }, (_, i) => `c${i}`);
+    for (const id of ids) await session(u.id, id);
+    platform.clock.advance(40);
+    const bodies = await Promise.all(ids.map((id) => endTimeSession(platform, { userId: u.id, sessionId: id })));
+    const charged = bodies.reduce((sum, b) => sum + Math.round(b.cost_minutes * 60), 0);
+    expect(charged).toBe(145);
+    expect(await balance(u.id)).toBe(0);
+    expect(await ledgerSum(u.id)).toBe(0);
+    const [neg] = await platform.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM time_cards WHERE remaining_seconds < 0`);
+    expect(Number(neg!.n)).toBe(0);
+  });
+});

@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import type { App } from '../src/http/app.js';
+import { createLogger } from '../src/logger.js';
+import { createPlatform, type Platform } from '../src/platform.js';
+import { generateSecrets } from '../src/secrets.js';
+import { buildGatewayApp } from '../src/start/gateway.js';
+import { createTestDatabase } from './support/database.js';
+
+// Every log line the platform writes, at the most verbose level.
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    lines.push(String(chunk));
+    done();
+  },
+});
+
+let platform: Platform;
+let app: App;
+beforeAll(async () => {
+  platform = await createPlatform({
+    config: loadConfig({ NODE_ENV: 'test' }),
+    db: await createTestDatabase(),
+    log: createLogger('trace', sink),
+    secrets: await generateSecrets(),
+    clock: new ManualClock(new Date()),
+  });
+  app = await buildGatewayApp(platform);
+});
+afterAll(async () => {
+  await app.close();
+  await platform.db.close();
+});
+
+describe('logs', () => {
+  it('carry request ids but never passwords, tokens or activation codes', async () => {
+    const password = 'correct horse battery staple';
+    const reg = await app.inject({
+      method: 'POST',
+      url: '/auth/register',
+      payload: { email: 'logged@example.com', password, full_name: 'Logged User' },
+    });
+    expect(reg.statusCode).toBe(201);
+    const { access_token, refresh_token, livekit_token } = reg.json();
+    const auth = { authorization: `Bearer ${access_token}` };
+    await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'logged@example.com', password: 'wrong password!' } });
+    await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token } });
+    const purchase = await app.inject({ method: 'POST', url: '/time/purchase', headers: auth, payload: { package_id: 'starter_1h' } });
+    expect(purchase.statusCode).toBe(200);
+    await platform.payments.flush();
+    const code = purchase.json().activation_code as string;
+    await app.inject({ method: 'POST', url: '/time/activate', headers: auth, payload: { activation_code: code } });
+    await app.inject({ url: '/time/balance', headers: auth });
+    await app.inject({ url: '/boom-does-not-exist', headers: auth });
+
+    const log = lines.join('');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(log).toContain('"reqId"');
+    for (const secret of [password, 'wrong password!', access_token, refresh_token, livekit_token, code, platform.secrets.stripeWebhookSecret]) {
+      expect(log).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { loadPglite, wrapPglite } from '../../src/db/pglite.js';
+import { createPostgres } from '../../src/db/postgres.js';
+
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+/**
+ * A fresh, migrated database for one test file: a copy of the PGlite template, or,
+ * when TEST_DATABASE_URL is set, a new schema on that Postgres database.
+ */
+export async function createTestDatabase(): Promise<Database> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const admin = createPostgres({ url, poolMax: 1, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.close();
+    const db = createPostgres({ url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, schema, preparedStatements: true });
+    await migrate(db);
+    return db;
+  }
+  const template = await readFile(inject('pgliteTemplate'));
+  return wrapPglite(await loadPglite(new Blob([template])));
+}
