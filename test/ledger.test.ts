@@ -1,6 +1,9 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { balanceWithCards } from '../src/services/time/cards.js';
-import { getBalance, grantSeconds } from '../src/services/time/ledger.js';
+import { balanceBodyJson } from '../src/services/time/cards.js';
+import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../src/services/time/ledger.js';
+import { BalanceResponse } from '../src/services/time/schemas.js';
 import { endTimeSession, endTimeSessionsInRoom, startTimeSession } from '../src/services/time/sessions.js';
 import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
@@ -47,25 +50,53 @@ describe('the ledger', () => {
     expect(await ledgerSum(u.id)).toBe(80);
   });
 
-  it('the balance read with the card list agrees with getBalance, also past the listed 100 cards', async () => {
+  it('the balance body built by the database matches the schema and getBalance, also past the listed 100 cards', async () => {
+    // The documented response schema, checked as Fastify checks schemas (Ajv with formats);
+    // timestamps exactly as Date#toISOString writes them, like every other body of the API.
+    const matchesSchema = addFormats.default(new Ajv({ allErrors: true })).compile(BalanceResponse);
+    const listedBody = async (userId: string) => {
+      const body: unknown = JSON.parse(await balanceBodyJson(platform.db, userId, now()));
+      expect(matchesSchema(body), JSON.stringify(matchesSchema.errors)).toBe(true);
+      const stamps = JSON.stringify(body).match(/"\d{4}-[^"]*"/g) ?? [];
+      for (const s of stamps) expect(s).toMatch(/^"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"$/);
+      return body as typeof BalanceResponse.static;
+    };
     const u = await createUser(platform);
     await platform.db.transaction(async (tx) => {
       for (let i = 0; i < 102; i++) {
         await grantSeconds(tx, { userId: u.id, seconds: 10 + i, kind: 'ad_reward', expiresAt: inDays(1 + (i % 7)), reference: `${u.id}-${i}`, now: now() });
       }
     });
-    const listed = await balanceWithCards(platform.db, u.id, now());
-    expect(listed.cards).toHaveLength(100);
-    expect(listed.balance).toEqual(await getBalance(platform.db, u.id, now()));
-    expect(listed.balance.totalSeconds).toBe(102 * 10 + (101 * 102) / 2);
+    const listed = await listedBody(u.id);
+    expect(listed.time_cards).toHaveLength(100);
+    expect(listed.balance).toEqual(balanceBody(await getBalance(platform.db, u.id, now())));
+    expect((await getBalance(platform.db, u.id, now())).totalSeconds).toBe(102 * 10 + (101 * 102) / 2);
 
     const few = await createUser(platform);
     await grant(few.id, 50, 3, `${few.id}-a`);
     await grant(few.id, 70, 2, `${few.id}-b`);
     await grant(few.id, 90, -1, `${few.id}-lapsed`);
-    const small = await balanceWithCards(platform.db, few.id, now());
-    expect(small.balance).toEqual(await getBalance(platform.db, few.id, now()));
-    expect(small.balance).toEqual({ totalSeconds: 120, activeCards: 2, nextExpiration: inDays(2) });
+    const small = await listedBody(few.id);
+    expect(small.balance).toEqual(balanceBody(await getBalance(platform.db, few.id, now())));
+    expect(await getBalance(platform.db, few.id, now())).toEqual({ totalSeconds: 120, activeCards: 2, nextExpiration: inDays(2) });
+    // Newest first; a card past its expiry that the sweeper has not reached shows as expired, empty.
+    const byMinutes = Object.fromEntries(small.time_cards.map((c) => [c.total_minutes, c]));
+    const newestFirst = (cards: typeof small.time_cards) =>
+      [...cards].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
+    expect(small.time_cards).toEqual(newestFirst(small.time_cards));
+    expect(small.time_cards).toHaveLength(3);
+    expect(byMinutes[1.5]).toMatchObject({ status: 'expired', remaining_minutes: 0, expires_at: inDays(-1).toISOString() });
+    expect(byMinutes[1.17]).toMatchObject({ status: 'active', remaining_minutes: 1.17, expires_at: inDays(2).toISOString() });
+  });
+
+  it('minutes and hours rendered by the database are the TypeScript\'s, to the last bit', async () => {
+    const rows = await platform.db.query<{ s: number; m: number; h: number }>(
+      `SELECT s::integer AS s, time_round2(s, 60) AS m, time_round2(s, 3600) AS h
+         FROM (SELECT generate_series(0, 40000) AS s UNION ALL SELECT 2147483647 - generate_series(0, 100)) v`,
+    );
+    const wrong = rows.filter((r) => r.m !== toMinutes(r.s) || r.h !== toHours(r.s));
+    expect(rows.length).toBe(40_102);
+    expect(wrong).toEqual([]);
   });
 
   it('grants are idempotent per reference', async () => {

@@ -2,7 +2,7 @@ import { one, type Queryable } from '../../db/database.js';
 import { conflict, notFound, validationFailed } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
 import { normalizeActivationCode } from './activation-code.js';
-import { getBalance, lockUser, toMinutes, writeEntry, type Balance } from './ledger.js';
+import { lockUser, toMinutes, writeEntry } from './ledger.js';
 
 /** A card is usable for this long after activation. */
 export const CARD_VALIDITY_DAYS = 365;
@@ -25,50 +25,17 @@ export interface CardRow {
   expires_at: Date | string | null;
 }
 
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
-
-/** The columns the balance lists (time_cards_listed, migration 0008): only what the response shows. */
-export type ListedCard = Pick<
-  CardRow,
-  'id' | 'user_id' | 'activation_code' | 'status' | 'total_seconds' | 'remaining_seconds' | 'created_at' | 'activated_at' | 'expires_at'
->;
-
-/** The guide's time card object, as the balance lists it. */
-export function cardBody(c: ListedCard, now: Date) {
-  const lapsed = c.status === 'active' && c.expires_at !== null && new Date(c.expires_at) <= now;
-  return {
-    id: c.id,
-    activation_code: c.activation_code,
-    total_minutes: toMinutes(c.total_seconds),
-    remaining_minutes: lapsed ? 0 : toMinutes(c.remaining_seconds),
-    status: lapsed ? 'expired' : c.status,
-    activated_at: iso(c.activated_at),
-    expires_at: iso(c.expires_at),
-    created_at: new Date(c.created_at).toISOString(),
-  };
-}
-
-const LISTED_CARDS = 100;
+/** The balance lists at most this many cards (the balance itself counts them all). */
+export const LISTED_CARDS = 100;
 
 /**
- * The balance and the user's cards (with cards they bought that nobody activated yet),
- * newest first. GET /time/balance is the hottest read: when the user's cards all fit in
- * the list, the balance is summed from the rows of that one query.
+ * GET /time/balance's body as JSON text, built by the database in one call
+ * (`time_balance_body`, migrations/0009_balance_body.sql): the hottest read of the API
+ * never parses and re-serialises card rows.
  */
-export async function balanceWithCards(q: Queryable, userId: string, now: Date): Promise<{ balance: Balance; cards: ListedCard[] }> {
-  const rows = await q.query<ListedCard>(`SELECT * FROM time_cards_listed($1, $2)`, [userId, LISTED_CARDS + 1]);
-  if (rows.length > LISTED_CARDS) return { balance: await getBalance(q, userId, now), cards: rows.slice(0, LISTED_CARDS) };
-  let totalSeconds = 0;
-  let activeCards = 0;
-  let next: Date | null = null;
-  for (const c of rows) {
-    const expires = c.expires_at === null ? null : new Date(c.expires_at);
-    if (c.user_id !== userId || c.status !== 'active' || !expires || expires <= now || c.remaining_seconds <= 0) continue;
-    totalSeconds += c.remaining_seconds;
-    activeCards++;
-    if (!next || expires < next) next = expires;
-  }
-  return { balance: { totalSeconds, activeCards, nextExpiration: next }, cards: rows };
+export async function balanceBodyJson(q: Queryable, userId: string, now: Date): Promise<string> {
+  const [row] = await q.query<{ body: string }>(`SELECT time_balance_body($1, $2, $3) AS body`, [userId, now, LISTED_CARDS]);
+  return row!.body;
 }
 
 /**

@@ -17,16 +17,14 @@ export type LedgerKind = 'activation' | 'session_debit' | 'expiry' | 'refund_rev
 
 /** Seconds usable now: active cards not yet past their expiry, whether or not the sweeper ran. */
 export async function getBalance(q: Queryable, userId: string, now: Date): Promise<Balance> {
-  const [row] = await q.query<{ total: number | string | null; cards: number | string; next: Date | string | null }>(
-    `SELECT COALESCE(SUM(remaining_seconds), 0) AS total, COUNT(*) AS cards, MIN(expires_at) AS next
-       FROM time_cards
-      WHERE user_id = $1 AND status = 'active' AND expires_at > $2 AND remaining_seconds > 0`,
+  const [row] = await q.query<{ total_seconds: number | string; active_cards: number | string; next_expiration: Date | string | null }>(
+    `SELECT * FROM time_usable_balance($1, $2)`,
     [userId, now],
   );
   return {
-    totalSeconds: Number(row?.total ?? 0),
-    activeCards: Number(row?.cards ?? 0),
-    nextExpiration: row?.next ? new Date(row.next) : null,
+    totalSeconds: Number(row?.total_seconds ?? 0),
+    activeCards: Number(row?.active_cards ?? 0),
+    nextExpiration: row?.next_expiration ? new Date(row.next_expiration) : null,
   };
 }
 
