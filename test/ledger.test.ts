@@ -169,6 +169,25 @@ describe('session charges', () => {
     expect(calls).toBe(0);
   });
 
+  it('the start hook sees the new session, and what it writes commits with the session or not at all', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 1, 30, `${u.id}-g`);
+    const seen: string[] = [];
+    const hook = async (tx: Parameters<NonNullable<Parameters<typeof startTimeSession>[2]>>[0], _at: Date, id: string) => {
+      seen.push(...(await tx.query<{ id: string }>(`SELECT id FROM time_sessions WHERE id = $1`, [id])).map((r) => r.id));
+      await tx.query(`UPDATE users SET full_name = 'Hooked' WHERE id = $1`, [u.id]);
+      return 0;
+    };
+    const name = async () => (await platform.db.query<{ full_name: string }>(`SELECT full_name FROM users WHERE id = $1`, [u.id]))[0]!.full_name;
+    // One second of balance cannot pay a second at ×3: refused after the hook ran, so it is undone.
+    await expect(session(u.id, 'dear', { persona: { slug: 'x', costMultiplier: 3, sessionLimitMinutes: null } }, hook)).rejects.toMatchObject({ status: 402 });
+    expect(seen).toHaveLength(1);
+    expect(await name()).not.toBe('Hooked');
+    const started = await session(u.id, 'fine', {}, hook);
+    expect(seen[1]).toBe(started.timeSessionId);
+    expect(await name()).toBe('Hooked');
+  });
+
   it('stops at the persona session limit; the sweeper closes sessions at their cap', async () => {
     const u = await createUser(platform);
     await grant(u.id, 10_000, 30, `${u.id}-g`);

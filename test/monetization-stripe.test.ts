@@ -169,6 +169,19 @@ describe('Stripe subscription events', () => {
     });
   }
 
+  it('gives the coupon back when Stripe expires the unpaid subscription', async () => {
+    const user = await createUser(platform);
+    const res = await subscribe(user, { plan_id: 'premium_monthly', coupon_code: 'WELCOME25' });
+    expect(res.statusCode).toBe(200);
+    const redemptions = () => platform.db.query(`SELECT 1 FROM coupon_redemptions WHERE user_id = $1`, [user.id]);
+    expect(await redemptions()).toHaveLength(1);
+    platform.clock.advance(5);
+    await deliverEvent(app, signedEvent(platform, 'customer.subscription.deleted', sub(res.json().subscription_id, 'incomplete_expired')));
+    expect(await redemptions()).toHaveLength(0);
+    expect((await current(user)).statusCode).toBe(404);
+    expect((await subscribe(user, { plan_id: 'premium_monthly', coupon_code: 'WELCOME25' })).json()).toMatchObject({ discount_cents: 500 });
+  });
+
   it('never goes backwards: an older event arriving late changes nothing; deletion is final', async () => {
     const user = await createUser(platform);
     const subId = await subscribed(user);

@@ -155,6 +155,22 @@ describe('POST /webhooks/stripe', () => {
     expect((await cardOf(p.time_card_id)).status).toBe('failed');
   });
 
+  it('gives a coupon back when its payment is canceled, not when one attempt fails', async () => {
+    const user = await createUser(platform);
+    const res = await app.inject({ method: 'POST', url: '/time/purchase', headers: user.auth, payload: { package_id: 'starter_1h', coupon_code: 'WELCOME25' } });
+    expect(res.json()).toMatchObject({ amount_cents: 749, discount_cents: 250 });
+    const p: Purchase = res.json();
+    const redemptions = () => platform.db.query(`SELECT 1 FROM coupon_redemptions WHERE user_id = $1`, [user.id]);
+    const discounted = { amount: 749, amount_received: 0 };
+    // A failed attempt: the same intent may still succeed with another card, so the coupon stays used.
+    await deliverEvent(app, signedEvent(platform, 'payment_intent.payment_failed', intent(p, user, { ...discounted, status: 'requires_payment_method' })));
+    expect(await redemptions()).toHaveLength(1);
+    await deliverEvent(app, signedEvent(platform, 'payment_intent.canceled', intent(p, user, { ...discounted, status: 'canceled' })));
+    expect(await redemptions()).toHaveLength(0);
+    const check = await app.inject({ method: 'GET', url: '/coupons/validate/WELCOME25', headers: user.auth });
+    expect(check.json().valid).toBe(true);
+  });
+
   it('does not fulfil a payment whose amount differs from the card price', async () => {
     const user = await createUser(platform);
     const p = await purchase(user);

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
 import type { StripeEventHandlers } from '../webhooks/stripe-handlers.js';
+import { releaseRedemption } from './coupons.js';
 import type { SubscriptionRow } from './subscriptions.js';
 
 export const SUBSCRIPTION_PURPOSE = 'subscription';
@@ -75,6 +76,8 @@ async function applyState(tx: Queryable, platform: Platform, row: SubscriptionRo
       WHERE id = $1`,
     [row.id, apply, newStatus, cancelFlag, event.created, periodEnd, platform.clock.now(), next.planId ?? null],
   );
+  // Never paid and now over: the coupon it used, if any, is given back.
+  if (apply && newStatus === 'incomplete_expired') await releaseRedemption(tx, 'subscription', row.id);
 }
 
 function subscriptionPeriodEnd(sub: Stripe.Subscription): number | null {

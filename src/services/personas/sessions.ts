@@ -50,9 +50,15 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
 
   const adsEnabled = body.enable_ads && persona.ad_supported && tier === 'free';
   const discountPercent = adsEnabled ? platform.config.AD_SUPPORTED_DISCOUNT_PERCENT : 0;
-  const hook = async (tx: Queryable, at: Date) => {
-    // Runs once, inside the start transaction: the persona's usage commits with the session.
+  const hook = async (tx: Queryable, at: Date, timeSessionId: string) => {
+    // Runs once, inside the start transaction: the persona's usage and the session's persona
+    // details commit with the session, or not at all.
     await tx.query(`UPDATE personas SET usage_count = usage_count + 1 WHERE slug = $1`, [persona.slug]);
+    await tx.query(
+      `INSERT INTO persona_sessions (time_session_id, user_id, persona_slug, ads_enabled, quality_preference, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [timeSessionId, userId, persona.slug, adsEnabled, body.quality_preference, at],
+    );
     return tier === 'free' ? claimAdDiscount(tx, userId, at) : 0;
   };
   const start = (ids: { roomName: string; sessionId: string }) =>
@@ -82,11 +88,6 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
     }
   }
   const roomName = ids.roomName;
-  await platform.db.query(
-    `INSERT INTO persona_sessions (time_session_id, user_id, persona_slug, ads_enabled, quality_preference, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (time_session_id) DO NOTHING`,
-    [started.timeSessionId, userId, persona.slug, adsEnabled, body.quality_preference, now],
-  );
 
   const metadata = JSON.stringify({
     persona_slug: persona.slug,

@@ -22,8 +22,12 @@ export interface StartedSession {
   remainingBalanceSeconds: number;
 }
 
-/** Runs inside the start transaction once every check passed; returns a one-off discount percent. */
-export type StartHook = (tx: Queryable, now: Date) => Promise<number>;
+/**
+ * Runs inside the start transaction of a new session once every check passed (not when the
+ * same live session is started again): writes what must commit with the session, returns a
+ * one-off discount percent.
+ */
+export type StartHook = (tx: Queryable, now: Date, timeSessionId: string) => Promise<number>;
 
 export interface EndSessionBody {
   session_id: string;
@@ -98,7 +102,7 @@ export async function startTimeSession(platform: Platform, input: StartSessionIn
     const [row] = await tx.query<StartRow>(START_SQL, params(true));
     const session = started(row);
     if (row!.outcome === 'existing') return session;
-    const reward = clampPercent(await hook(tx, now));
+    const reward = clampPercent(await hook(tx, now, session.timeSessionId));
     const [capped] = await tx.query<{ cap_seconds: number }>(
       `UPDATE time_sessions
           SET reward_discount_percent = $2,

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 
 import type { StripeEventHandlers } from '../webhooks/stripe-handlers.js';
+import { releaseRedemption } from '../monetization/coupons.js';
 import { reverseRefundedSeconds, type CardRow } from './cards.js';
 import { lockUser } from './ledger.js';
 
@@ -37,10 +38,14 @@ export const timeStripeHandlers: StripeEventHandlers = {
     );
   },
 
+  // Canceled is final (a failed attempt is not: the same intent may still succeed), so the
+  // coupon this purchase used, if any, is given back.
   'payment_intent.canceled': async (tx, event) => {
     const pi = event.data.object as Stripe.PaymentIntent;
     const card = await cardForIntent(tx, pi.id, pi.metadata);
-    if (card) await markCardFailed(tx, card.id, pi.id);
+    if (!card) return;
+    await markCardFailed(tx, card.id, pi.id);
+    if (card.status === 'pending_payment' || card.status === 'failed') await releaseRedemption(tx, 'time_card', card.id);
   },
 
   'payment_intent.payment_failed': async (tx, event, platform) => {
