@@ -64,6 +64,7 @@ export async function createPlatform(parts: PlatformParts): Promise<Platform> {
     clock,
     log: parts.log,
     deliver: (raw, signature) => handleStripeWebhook(platform, raw, signature),
+    db: parts.db,
   });
   const platform: Platform = { config, db: parts.db, clock, log: parts.log, secrets, accessTokens, livekit, payments, redis };
   return platform;

@@ -43,7 +43,7 @@ export function createSimulatedPaymentProvider(events: SimulatedEventSender, clo
           ? { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' }
           : null,
       };
-      events.send(declined ? 'payment_intent.payment_failed' : 'payment_intent.succeeded', object);
+      await events.send(declined ? 'payment_intent.payment_failed' : 'payment_intent.succeeded', object);
       const result: PaymentIntentResult = declined
         ? { id, clientSecret, status: 'failed', declineMessage: 'Your card was declined.' }
         : { id, clientSecret, status: input.paymentMethodId ? 'succeeded' : 'requires_payment_method' };

@@ -63,24 +63,24 @@ export function createSimulatedSubscriptionBilling(events: SimulatedEventSender,
         parent: { type: 'subscription_details', subscription_details: { subscription: id, metadata: input.metadata } },
         lines: { object: 'list', data: [{ period: { start: unix(now), end: unix(end) } }] },
       };
-      events.send('customer.subscription.created', subscriptionObject(snapshot));
+      await events.send('customer.subscription.created', subscriptionObject(snapshot));
       const declined = input.paymentMethodId !== undefined && DECLINING.test(input.paymentMethodId);
       if (declined) {
-        events.send('invoice.payment_failed', { ...invoice, status: 'open', attempted: true });
+        await events.send('invoice.payment_failed', { ...invoice, status: 'open', attempted: true });
       } else {
-        events.send('invoice.paid', { ...invoice, status: 'paid', amount_paid: amount });
-        events.send('customer.subscription.updated', subscriptionObject({ ...snapshot, status: 'active' }));
+        await events.send('invoice.paid', { ...invoice, status: 'paid', amount_paid: amount });
+        await events.send('customer.subscription.updated', subscriptionObject({ ...snapshot, status: 'active' }));
       }
       return { id, status: 'incomplete', clientSecret, currentPeriodEnd: end };
     },
 
     async cancelAtPeriodEnd(sub) {
-      events.send('customer.subscription.updated', subscriptionObject(sub, { cancel_at_period_end: true }));
+      await events.send('customer.subscription.updated', subscriptionObject(sub, { cancel_at_period_end: true }));
     },
 
     async cancelNow(sub) {
       const status = sub.status === 'incomplete' ? 'incomplete_expired' : 'canceled';
-      events.send('customer.subscription.deleted', subscriptionObject({ ...sub, status }));
+      await events.send('customer.subscription.deleted', subscriptionObject({ ...sub, status }));
     },
   };
 }

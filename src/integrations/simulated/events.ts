@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
+import type { Queryable } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { signStripePayload } from '../stripe/client.js';
 
@@ -7,9 +8,9 @@ import { signStripePayload } from '../stripe/client.js';
 export type WebhookDelivery = (rawBody: Buffer, signature: string) => Promise<unknown>;
 
 export interface SimulatedEventSender {
-  /** Queues a Stripe-shaped event for delivery; returns its id. */
-  send(type: string, object: Record<string, unknown>): string;
-  /** Awaits every queued delivery (tests call it to be deterministic). */
+  /** Records a Stripe-shaped event (durably, as Stripe has it once its API answered) and queues its delivery; returns its id. */
+  send(type: string, object: Record<string, unknown>): Promise<string>;
+  /** Awaits every queued delivery (tests call it to be deterministic; shutdown lets them land). */
   flush(): Promise<void>;
 }
 
@@ -18,34 +19,54 @@ export const SIMULATED_API_VERSION = '2025-01-27.acacia';
 export const simulatedId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 
 /**
- * Stands in for Stripe's event delivery: builds an event, signs it with the webhook secret
- * and hands it to the same handler Stripe's POST reaches, after `delayMs`. A failed
- * delivery is retried a few times, as Stripe does.
+ * Stands in for Stripe's event delivery: builds an event, records it in
+ * `simulated_webhook_events`, signs it with the webhook secret and hands it to the same
+ * handler Stripe's POST reaches, after `delayMs`. A delivered event is deleted; one that
+ * still fails after a few tries stays for the next start, which delivers whatever a previous
+ * run left behind (it stopped, or crashed, first). Duplicates are harmless: the handler
+ * applies each event id once.
  */
 export function createSimulatedEventSender(opts: {
   webhookSecret: string;
   deliver: WebhookDelivery;
+  db: Queryable;
   clock: Clock;
   log: Logger;
   delayMs: number;
 }): SimulatedEventSender {
   const pending = new Set<Promise<void>>();
+  const track = (p: Promise<void>): void => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
 
-  const deliverWithRetry = async (payload: string, id: string): Promise<void> => {
+  const deliverStored = async (id: string, payload: string): Promise<void> => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         // The signature's timestamp is transport time (checked against the real clock by the SDK).
         await opts.deliver(Buffer.from(payload), signStripePayload(payload, opts.webhookSecret));
+        await opts.db.query(`DELETE FROM simulated_webhook_events WHERE id = $1`, [id]);
         return;
       } catch (err) {
         opts.log.warn({ err: (err as Error).message, eventId: id, attempt }, 'simulated webhook delivery failed');
         await new Promise((r) => setTimeout(r, 20 * attempt));
       }
     }
+    opts.log.error({ eventId: id }, 'simulated webhook not delivered; it stays recorded for the next start');
   };
 
+  track(
+    opts.db
+      .query<{ id: string; payload: string }>(`SELECT id, payload FROM simulated_webhook_events ORDER BY created_at, id`)
+      .then(async (left) => {
+        if (left.length > 0) opts.log.info({ events: left.length }, 'delivering simulated webhooks a previous run left behind');
+        for (const e of left) await deliverStored(e.id, e.payload);
+      })
+      .catch((err: unknown) => opts.log.error({ err }, 'could not read undelivered simulated webhooks')),
+  );
+
   return {
-    send(type, object) {
+    async send(type, object) {
       const id = simulatedId('evt');
       const payload = JSON.stringify({
         id,
@@ -58,10 +79,11 @@ export function createSimulatedEventSender(opts: {
         type,
         data: { object },
       });
-      const p: Promise<void> = new Promise<void>((r) => setTimeout(r, opts.delayMs))
-        .then(() => deliverWithRetry(payload, id))
-        .finally(() => pending.delete(p));
-      pending.add(p);
+      await opts.db.query(`INSERT INTO simulated_webhook_events (id, type, payload, created_at) VALUES ($1, $2, $3, $4)`, [
+        id, type, payload, opts.clock.now(),
+      ]);
+      // Unref'd: a pending delivery does not keep the process alive; shutdown flushes first.
+      track(new Promise<void>((r) => setTimeout(r, opts.delayMs).unref()).then(() => deliverStored(id, payload)));
       return id;
     },
     async flush() {

@@ -13,7 +13,7 @@ export interface CardRow {
   purchaser_user_id: string | null;
   user_id: string | null;
   activation_code: string | null;
-  status: 'pending_payment' | 'failed' | 'paid' | 'active' | 'expired' | 'refunded';
+  status: 'pending_payment' | 'failed' | 'paid' | 'active' | 'expired' | 'refunded' | 'disputed';
   total_seconds: number;
   remaining_seconds: number;
   amount_cents: number;
@@ -52,6 +52,7 @@ export async function activateCard(platform: Platform, userId: string, code: str
     if (card.status === 'pending_payment') throw conflict('This time card has not been paid for yet; try again once the payment completes.');
     if (card.status === 'failed') throw conflict('The payment for this time card failed, so it cannot be activated.');
     if (card.status === 'refunded') throw conflict('This time card was refunded and cannot be activated.');
+    if (card.status === 'disputed') throw conflict('The payment for this time card is disputed, so it cannot be activated until the dispute is resolved.');
     if (card.status !== 'paid') throw conflict('This time card has already been activated.');
     await lockUser(tx, userId);
     const expiresAt = new Date(now.getTime() + CARD_VALIDITY_DAYS * 86_400_000);

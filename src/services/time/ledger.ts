@@ -13,7 +13,8 @@ export interface Balance {
   nextExpiration: Date | null;
 }
 
-export type LedgerKind = 'activation' | 'session_debit' | 'expiry' | 'refund_reversal' | 'admin_grant' | 'ad_reward';
+export type LedgerKind =
+  | 'activation' | 'session_debit' | 'expiry' | 'refund_reversal' | 'admin_grant' | 'ad_reward' | 'dispute_hold' | 'dispute_release';
 
 /** Seconds usable now: active cards not yet past their expiry, whether or not the sweeper ran. */
 export async function getBalance(q: Queryable, userId: string, now: Date): Promise<Balance> {

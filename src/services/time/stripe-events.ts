@@ -91,7 +91,7 @@ export const timeStripeHandlers: StripeEventHandlers = {
 };
 
 /** The card a payment is for: by our metadata, else by the stored intent id. Other purposes are not ours. */
-async function cardForIntent(tx: Queryable, paymentIntentId: string, metadata: Stripe.Metadata | null | undefined): Promise<CardRow | undefined> {
+export async function cardForIntent(tx: Queryable, paymentIntentId: string, metadata: Stripe.Metadata | null | undefined): Promise<CardRow | undefined> {
   if (metadata?.purpose && metadata.purpose !== TIME_CARD_PURPOSE) return undefined;
   if (metadata?.time_card_id) {
     const card = await one<CardRow>(tx, `SELECT * FROM time_cards WHERE id = $1 AND kind = 'purchase'`, [metadata.time_card_id]);

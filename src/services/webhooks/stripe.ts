@@ -7,6 +7,7 @@ import { ErrorResponse } from '../../http/schemas.js';
 import { verifyStripeEvent } from '../../integrations/stripe/client.js';
 import type { Platform } from '../../platform.js';
 import { monetizationStripeHandlers } from '../monetization/stripe-events.js';
+import { disputeStripeHandlers } from '../time/disputes.js';
 import { timeStripeHandlers } from '../time/stripe-events.js';
 import type { StripeEventHandlers } from './stripe-handlers.js';
 
@@ -31,7 +32,7 @@ export function combineHandlers(...maps: StripeEventHandlers[]): StripeEventHand
   return combined;
 }
 
-const handlers = combineHandlers(timeStripeHandlers, monetizationStripeHandlers);
+const handlers = combineHandlers(timeStripeHandlers, disputeStripeHandlers, monetizationStripeHandlers);
 
 export interface WebhookOutcome {
   eventId: string;

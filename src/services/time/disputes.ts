@@ -1,0 +1,90 @@
+import type Stripe from 'stripe';
+import { one, type Queryable } from '../../db/database.js';
+import type { Platform } from '../../platform.js';
+import type { StripeEventHandlers } from '../webhooks/stripe-handlers.js';
+import type { CardRow } from './cards.js';
+import { lockUser, writeEntry } from './ledger.js';
+import { cardForIntent } from './stripe-events.js';
+
+/**
+ * Disputes of time-card payments (migrations/0012_payment_disputes.sql). An open dispute
+ * holds the card's unspent seconds; a dispute MindBot wins, or an inquiry that closes without
+ * a chargeback, gives them back; a lost one keeps them. Any order, any number of deliveries:
+ * the dispute row remembers whether it was held, closed and released.
+ */
+
+/** Closing statuses in which the money stays with MindBot. */
+const KEPT = new Set(['won', 'warning_closed']);
+const CLOSED = new Set(['won', 'lost', 'warning_closed']);
+
+interface DisputeRow {
+  id: string;
+  time_card_id: string;
+  status: string;
+  closed: boolean;
+  held_status: 'paid' | 'active' | null;
+  held_seconds: number;
+  released: boolean;
+}
+
+const intentOf = (d: Stripe.Dispute): string | null =>
+  typeof d.payment_intent === 'string' ? d.payment_intent : (d.payment_intent?.id ?? null);
+
+/** Records the dispute's latest state (once per id) and returns it locked, with its card locked after the user. */
+async function recordDispute(tx: Queryable, platform: Platform, dispute: Stripe.Dispute): Promise<{ row: DisputeRow; card: CardRow } | null> {
+  const piId = intentOf(dispute);
+  if (!piId) return null;
+  const found = await cardForIntent(tx, piId, dispute.metadata);
+  if (!found) return null;
+  // Lock order everywhere: the user first, then their cards.
+  if (found.user_id) await lockUser(tx, found.user_id);
+  const card = (await one<CardRow>(tx, `SELECT * FROM time_cards WHERE id = $1 FOR UPDATE`, [found.id]))!;
+  const now = platform.clock.now();
+  const closed = CLOSED.has(dispute.status);
+  const [row] = await tx.query<DisputeRow>(
+    `INSERT INTO payment_disputes (id, time_card_id, payment_intent_id, status, closed, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6)
+     ON CONFLICT (id) DO UPDATE
+       SET status = CASE WHEN payment_disputes.closed THEN payment_disputes.status ELSE EXCLUDED.status END,
+           closed = payment_disputes.closed OR EXCLUDED.closed,
+           updated_at = EXCLUDED.updated_at
+     RETURNING *`,
+    [dispute.id, card.id, piId, dispute.status, closed, now],
+  );
+  return { row: row!, card };
+}
+
+/** Takes the card's unspent seconds off the balance while the dispute is open. */
+async function hold(tx: Queryable, platform: Platform, row: DisputeRow, card: CardRow): Promise<void> {
+  if (row.held_status !== null || row.closed || (card.status !== 'paid' && card.status !== 'active')) return;
+  const seconds = card.status === 'active' ? card.remaining_seconds : 0;
+  await tx.query(`UPDATE time_cards SET status = 'disputed', remaining_seconds = remaining_seconds - $2 WHERE id = $1`, [card.id, seconds]);
+  if (seconds > 0) await writeEntry(tx, { userId: card.user_id!, cardId: card.id, kind: 'dispute_hold', seconds: -seconds, now: platform.clock.now(), reference: row.id });
+  await tx.query(`UPDATE payment_disputes SET held_status = $2, held_seconds = $3 WHERE id = $1`, [row.id, card.status, seconds]);
+}
+
+/** Gives the held seconds back once a dispute closed in MindBot's favour. */
+async function release(tx: Queryable, platform: Platform, row: DisputeRow, card: CardRow): Promise<void> {
+  if (!row.closed || !KEPT.has(row.status) || row.held_status === null || row.released || card.status !== 'disputed') return;
+  await tx.query(`UPDATE time_cards SET status = $2, remaining_seconds = remaining_seconds + $3 WHERE id = $1`, [card.id, row.held_status, row.held_seconds]);
+  if (row.held_seconds > 0) {
+    await writeEntry(tx, { userId: card.user_id!, cardId: card.id, kind: 'dispute_release', seconds: row.held_seconds, now: platform.clock.now(), reference: row.id });
+  }
+  await tx.query(`UPDATE payment_disputes SET released = true WHERE id = $1`, [row.id]);
+}
+
+const onDispute = async (tx: Queryable, event: Stripe.Event, platform: Platform): Promise<void> => {
+  const recorded = await recordDispute(tx, platform, event.data.object as Stripe.Dispute);
+  if (!recorded) return;
+  await hold(tx, platform, recorded.row, recorded.card);
+  const held = (await one<DisputeRow>(tx, `SELECT * FROM payment_disputes WHERE id = $1`, [recorded.row.id]))!;
+  const card = (await one<CardRow>(tx, `SELECT * FROM time_cards WHERE id = $1`, [recorded.card.id]))!;
+  await release(tx, platform, held, card);
+};
+
+export const disputeStripeHandlers: StripeEventHandlers = {
+  'charge.dispute.created': onDispute,
+  'charge.dispute.updated': onDispute,
+  'charge.dispute.funds_withdrawn': onDispute,
+  'charge.dispute.closed': onDispute,
+};
