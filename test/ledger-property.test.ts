@@ -30,6 +30,7 @@ const command = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('advance' as const), seconds: fc.oneof(fc.integer({ min: 1, max: 7200 }), fc.integer({ min: 86_400, max: 400 * 86_400 })) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('sweep' as const) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), card: fc.nat(5), cents: fc.integer({ min: 1, max: 4499 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('dispute' as const), card: fc.nat(5), outcome: fc.constantFrom('open', 'won', 'lost') }) },
 );
 
 /** Refusals a user can legitimately meet (402, 404, 409); anything else fails the property. */
@@ -41,9 +42,22 @@ async function tolerate(p: Promise<unknown>): Promise<void> {
   }
 }
 
+/** A Stripe event, signed, into the webhook handler. */
+async function deliver(type: string, object: Record<string, unknown>): Promise<void> {
+  const payload = JSON.stringify({
+    id: `evt_${Math.random().toString(36).slice(2)}`,
+    object: 'event',
+    type,
+    created: Math.floor(platform.clock.now().getTime() / 1000),
+    data: { object },
+  });
+  await handleStripeWebhook(platform, Buffer.from(payload), signStripePayload(payload, platform.secrets.stripeWebhookSecret));
+}
+
 describe('ledger property', () => {
-  it('credits − debits − expired − refunded = balance ≥ 0 for every user, for any sequence', async () => {
+  it('credits − debits − expired − refunded − held by disputes = balance ≥ 0 for every user, for any sequence', async () => {
     let run = 0;
+    let disputes = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 30 }), async (commands) => {
         run++;
@@ -55,6 +69,7 @@ describe('ledger property', () => {
           { op: 'purchase', who: 0, tier: 'starter_1h', declined: false },
           { op: 'activate', who: 0, card: 0 },
           { op: 'grant', who: 1, seconds: 900, days: 30 },
+          { op: 'dispute', card: 0, outcome: 'won' },
         ];
         for (const c of [...prologue, ...commands]) {
           if (c.op === 'purchase') {
@@ -91,14 +106,15 @@ describe('ledger property', () => {
             await sweepOnce(platform);
           } else if (c.op === 'refund' && cards.length > 0) {
             const card = cards[c.card % cards.length]!;
-            const payload = JSON.stringify({
-              id: `evt_${Math.random().toString(36).slice(2)}`,
-              object: 'event',
-              type: 'charge.refunded',
-              created: Math.floor(platform.clock.now().getTime() / 1000),
-              data: { object: { id: `ch_${card.id}`, object: 'charge', amount: card.amount, amount_refunded: Math.min(c.cents, card.amount), currency: 'usd', payment_intent: card.pi, metadata: {} } },
+            await deliver('charge.refunded', {
+              id: `ch_${card.id}`, object: 'charge', amount: card.amount, amount_refunded: Math.min(c.cents, card.amount), currency: 'usd', payment_intent: card.pi, metadata: {},
             });
-            await handleStripeWebhook(platform, Buffer.from(payload), signStripePayload(payload, platform.secrets.stripeWebhookSecret));
+          } else if (c.op === 'dispute' && cards.length > 0) {
+            const card = cards[c.card % cards.length]!;
+            const id = `dp_${run}x${disputes++}`;
+            const dispute = (status: string) => ({ id, object: 'dispute', amount: card.amount, currency: 'usd', charge: `ch_${card.id}`, payment_intent: card.pi, status, metadata: {} });
+            await deliver('charge.dispute.created', dispute('needs_response'));
+            if (c.outcome !== 'open') await deliver('charge.dispute.closed', dispute(c.outcome));
           }
         }
         await sweepOnce(platform);
@@ -107,14 +123,15 @@ describe('ledger property', () => {
             `SELECT COALESCE(SUM(seconds) FILTER (WHERE seconds > 0), 0) AS credits,
                     COALESCE(-SUM(seconds) FILTER (WHERE kind = 'session_debit'), 0) AS debits,
                     COALESCE(-SUM(seconds) FILTER (WHERE kind = 'expiry'), 0) AS expired,
-                    COALESCE(-SUM(seconds) FILTER (WHERE kind = 'refund_reversal'), 0) AS refunded
+                    COALESCE(-SUM(seconds) FILTER (WHERE kind = 'refund_reversal'), 0) AS refunded,
+                    COALESCE(-SUM(seconds) FILTER (WHERE kind = 'dispute_hold'), 0) AS held
                FROM ledger_entries WHERE user_id = $1`,
             [u.id],
           );
-          const { credits, debits, expired, refunded } = Object.fromEntries(Object.entries(sums!).map(([k, v]) => [k, Number(v)]));
+          const { credits, debits, expired, refunded, held } = Object.fromEntries(Object.entries(sums!).map(([k, v]) => [k, Number(v)]));
           const balance = (await getBalance(platform.db, u.id, platform.clock.now())).totalSeconds;
           expect(balance).toBeGreaterThanOrEqual(0);
-          expect(credits! - debits! - expired! - refunded!).toBe(balance);
+          expect(credits! - debits! - expired! - refunded! - held!).toBe(balance);
           const [perCard] = await platform.db.query<{ bad: number | string }>(
             `SELECT COUNT(*) AS bad FROM time_cards c
               WHERE c.user_id = $1
@@ -128,6 +145,6 @@ describe('ledger property', () => {
     );
     // The sequences did reach every kind of movement (the property is not vacuous).
     const kinds = await platform.db.query<{ kind: string }>(`SELECT DISTINCT kind FROM ledger_entries ORDER BY kind`);
-    expect(kinds.map((k) => k.kind)).toEqual(['activation', 'admin_grant', 'expiry', 'refund_reversal', 'session_debit']);
+    expect(kinds.map((k) => k.kind)).toEqual(['activation', 'admin_grant', 'dispute_hold', 'dispute_release', 'expiry', 'refund_reversal', 'session_debit']);
   }, 240_000);
 });
