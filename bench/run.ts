@@ -10,9 +10,12 @@ import { bareFastify, listen, measure, type BenchCase, type Measured } from './l
 
 /**
  * npm run bench [-- <case name filter>]: every case in bench/cases against its baseline,
- * on Postgres (when reachable) and on PGlite. BENCH_SECONDS sets each run's length.
+ * on Postgres (when reachable) and on PGlite. Baseline and target alternate for
+ * BENCH_ROUNDS rounds of BENCH_SECONDS each, and the median round is reported, so drift
+ * of the machine during a run (other work, autovacuum, caches) weighs on both sides alike.
  */
-const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const filter = process.argv[2];
 
 async function loadCases(): Promise<BenchCase[]> {
@@ -36,16 +39,23 @@ async function runOn(database: BenchDatabase, cases: BenchCase[]): Promise<boole
     const baselineUrl = await listen(baseline);
     await measure(baselineUrl, loads.baseline, 1);
     await measure(appUrl, loads.target, 1);
-    const base = await measure(baselineUrl, loads.baseline, seconds);
-    const target = await measure(appUrl, loads.target, seconds);
-    const ratio = target.opsPerSec / base.opsPerSec;
-    const p99 = target.p99Ms / Math.max(base.p99Ms, 1);
-    const pass = ratio >= c.target.throughputRatio && p99 <= c.target.p99Ratio && target.non2xx === 0 && target.errors === 0;
+    const measured: { base: Measured; target: Measured; ratio: number; p99: number }[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const base = await measure(baselineUrl, loads.baseline, seconds);
+      const target = await measure(appUrl, loads.target, seconds);
+      measured.push({ base, target, ratio: target.opsPerSec / base.opsPerSec, p99: target.p99Ms / Math.max(base.p99Ms, 1) });
+    }
+    const median = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+    const { base, target, ratio } = median(measured, (m) => m.ratio);
+    const p99 = median(measured, (m) => m.p99).p99;
+    const failures = measured.reduce((n, m) => n + m.target.non2xx + m.target.errors, 0);
+    const pass = ratio >= c.target.throughputRatio && p99 <= c.target.p99Ratio && failures === 0;
     ok &&= pass;
     console.log(`[${database.kind}] ${c.name}`);
     console.log(`  baseline ${fmt(base)}`);
     console.log(`  target   ${fmt(target)}`);
     console.log(`  ratio ${ratio.toFixed(2)} (target ≥ ${c.target.throughputRatio}), p99 ×${p99.toFixed(2)} (target ≤ ${c.target.p99Ratio}) ${pass ? 'PASS' : 'MISS'}`);
+    console.log(`  rounds: ${measured.map((m) => m.ratio.toFixed(2)).join(', ')} (medians shown)`);
     await app.close();
     await baseline.close();
   }
