@@ -6,6 +6,7 @@ import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../sr
 import { BalanceResponse } from '../src/services/time/schemas.js';
 import { endTimeSession, endTimeSessionsInRoom, startTimeSession } from '../src/services/time/sessions.js';
 import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
+import { balanceSeconds } from './support/accounts.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
 
@@ -24,8 +25,7 @@ const inDays = (d: number) => new Date(now().getTime() + d * DAY);
 const grant = (userId: string, seconds: number, days: number, reference: string) =>
   platform.db.transaction((tx) => grantSeconds(tx, { userId, seconds, kind: 'admin_grant', expiresAt: inDays(days), reference, now: now() }));
 const balance = async (userId: string) => (await getBalance(platform.db, userId, now())).totalSeconds;
-const ledgerSum = async (userId: string) =>
-  Number((await platform.db.query<{ s: number | string }>(`SELECT COALESCE(SUM(seconds), 0) AS s FROM ledger_entries WHERE user_id = $1`, [userId]))[0]!.s);
+const ledgerSum = (userId: string) => balanceSeconds(platform, userId);
 const session = (userId: string, sessionId: string, extra: Partial<Parameters<typeof startTimeSession>[1]> = {}, hook?: Parameters<typeof startTimeSession>[2]) =>
   startTimeSession(platform, { userId, sessionId, roomName: `r_${userId}_${sessionId}`, ...extra }, hook);
 

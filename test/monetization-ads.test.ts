@@ -3,7 +3,7 @@ import type { App } from '../src/http/app.js';
 import { claimAdDiscount } from '../src/services/monetization/ad-rewards.js';
 import { grantSeconds } from '../src/services/time/ledger.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
-import { balanceSeconds, makePremium } from './monetization-support.js';
+import { balanceSeconds, makePremium } from './support/accounts.js';
 import { createGuideClient } from './support/guide-client.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { grantSeconds } from '../src/services/time/ledger.js';
 import { startTimeSession } from '../src/services/time/sessions.js';
-import { balanceSeconds } from './monetization-support.js';
+import { balanceSeconds } from './support/accounts.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
 import { closeGateway, openGateway } from './support/gateway.js';

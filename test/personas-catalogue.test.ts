@@ -3,7 +3,7 @@ import type { App } from '../src/http/app.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
-import { makePremium } from './personas.fixtures.js';
+import { makePremium } from './support/accounts.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 
 let platform: TestPlatform;

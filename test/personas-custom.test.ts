@@ -7,7 +7,7 @@ import { buildGatewayApp } from '../src/start/gateway.js';
 import { createGuideClient } from './support/guide-client.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
-import { giveBalance, makePremium } from './personas.fixtures.js';
+import { giveBalance, makePremium } from './support/accounts.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 
 let platform: TestPlatform;

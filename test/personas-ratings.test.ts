@@ -4,7 +4,7 @@ import { endTimeSession } from '../src/services/time/sessions.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
-import { giveBalance } from './personas.fixtures.js';
+import { giveBalance } from './support/accounts.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 
 let platform: TestPlatform;

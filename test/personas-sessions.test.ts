@@ -6,7 +6,7 @@ import { endTimeSession } from '../src/services/time/sessions.js';
 import { createGuideClient } from './support/guide-client.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
-import { ADULT_DOB, giveBalance, makePremium } from './personas.fixtures.js';
+import { ADULT_DOB, giveBalance, makePremium } from './support/accounts.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 
 let platform: TestPlatform;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
+import { balanceSeconds } from './support/accounts.js';
 import { deliverEvent, signedEvent } from './support/fake-stripe/index.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 import type { TestPlatform } from './support/platform.js';
@@ -25,10 +26,9 @@ async function buy(user: TestUser): Promise<Bought> {
   return res.json();
 }
 const activate = (user: TestUser, code: string) => app.inject({ method: 'POST', url: '/time/activate', headers: user.auth, payload: { activation_code: code } });
-const balanceSeconds = async (user: TestUser) =>
+const shownSeconds = async (user: TestUser) =>
   Math.round((await app.inject({ method: 'GET', url: '/time/balance', headers: user.auth })).json().balance.total_minutes * 60);
-const ledgerSum = async (user: TestUser) =>
-  Number((await platform.db.query<{ s: string }>(`SELECT COALESCE(SUM(seconds), 0) AS s FROM ledger_entries WHERE user_id = $1`, [user.id]))[0]!.s);
+const ledgerSum = (user: TestUser) => balanceSeconds(platform, user.id);
 const dispute = (id: string, b: Bought, status: string) => ({
   id,
   object: 'dispute',
@@ -51,13 +51,13 @@ describe('disputed time-card payments', () => {
     await app.inject({ method: 'POST', url: '/time/session/start', headers: user.auth, payload: { session_id: 'd1', room_name: `room_${user.id}` } });
     platform.clock.advance(60);
     await app.inject({ method: 'POST', url: '/time/session/end', headers: user.auth, payload: { session_id: 'd1' } });
-    expect(await balanceSeconds(user)).toBe(3540);
+    expect(await shownSeconds(user)).toBe(3540);
 
     const opened = signedEvent(platform, 'charge.dispute.created', dispute('dp_won1', b, 'needs_response'));
     await deliverEvent(app, opened);
     await deliverEvent(app, opened);
     await send('charge.dispute.funds_withdrawn', dispute('dp_won1', b, 'needs_response'));
-    expect(await balanceSeconds(user)).toBe(0);
+    expect(await shownSeconds(user)).toBe(0);
     expect(await ledgerSum(user)).toBe(0);
     const start = await app.inject({ method: 'POST', url: '/time/session/start', headers: user.auth, payload: { session_id: 'd2', room_name: `room_${user.id}` } });
     expect(start.statusCode).toBe(402);
@@ -66,7 +66,7 @@ describe('disputed time-card payments', () => {
 
     await send('charge.dispute.closed', dispute('dp_won1', b, 'won'));
     await send('charge.dispute.closed', dispute('dp_won1', b, 'won'));
-    expect(await balanceSeconds(user)).toBe(3540);
+    expect(await shownSeconds(user)).toBe(3540);
     expect(await ledgerSum(user)).toBe(3540);
     const kinds = await platform.db.query<{ kind: string; seconds: number }>(
       `SELECT kind, seconds FROM ledger_entries WHERE card_id = $1 AND kind LIKE 'dispute%' ORDER BY id`, [b.time_card_id]);
@@ -82,7 +82,7 @@ describe('disputed time-card payments', () => {
     await send('charge.dispute.created', dispute('dp_lost2', unused, 'needs_response'));
     await send('charge.dispute.closed', dispute('dp_lost1', used, 'lost'));
     await send('charge.dispute.closed', dispute('dp_lost2', unused, 'lost'));
-    expect(await balanceSeconds(user)).toBe(0);
+    expect(await shownSeconds(user)).toBe(0);
     const res = await activate(user, unused.activation_code);
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toMatch(/disputed/);
@@ -95,7 +95,7 @@ describe('disputed time-card payments', () => {
     platform.clock.advance(5);
     await send('charge.dispute.closed', dispute('dp_order1', b, 'warning_closed'));
     await send('charge.dispute.created', dispute('dp_order1', b, 'warning_needs_response'));
-    expect(await balanceSeconds(user)).toBe(3600);
+    expect(await shownSeconds(user)).toBe(3600);
     expect(await ledgerSum(user)).toBe(3600);
   });
 
