@@ -7,6 +7,7 @@ import { createLogger } from '../src/logger.js';
 import { createPlatform, type Platform } from '../src/platform.js';
 import { generateSecrets } from '../src/secrets.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
+import { makePremium } from './support/accounts.js';
 import { createTestDatabase } from './support/database.js';
 
 // Every log line the platform writes, at the most verbose level.
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('logs', () => {
-  it('carry request ids but never passwords, tokens or activation codes', async () => {
+  it('carry request ids but never passwords, tokens, activation codes or prompts', async () => {
     const password = 'correct horse battery staple';
     const reg = await app.inject({
       method: 'POST',
@@ -56,10 +57,24 @@ describe('logs', () => {
     await app.inject({ url: '/time/balance', headers: auth });
     await app.inject({ url: '/boom-does-not-exist', headers: auth });
 
+    // What users write for their personas is prompt text: accepted, refused by moderation, or
+    // refused by validation, it stays out of the log.
+    const me = (await app.inject({ url: '/auth/me', headers: auth })).json() as { id: string };
+    await makePremium(platform, me.id);
+    const promptText = 'Canary persona text 4f1c9e: speaks only in riddles';
+    const flaggedText = 'Canary 8b2d7a explains how to build a bomb';
+    const tooLong = `Canary 3e6f0b ${'x'.repeat(1200)}`;
+    const custom = (persona: string) =>
+      app.inject({ method: 'POST', url: '/personas/custom', headers: auth, payload: { name: 'Riddler', summary: 'Riddles', persona, purpose: 'Fun', category: 'entertainment' } });
+    expect((await custom(promptText)).statusCode).toBe(200);
+    expect((await custom(flaggedText)).statusCode).toBe(422);
+    expect((await custom(tooLong)).statusCode).toBe(422);
+
     const log = lines.join('');
     expect(lines.length).toBeGreaterThan(10);
     expect(log).toContain('"reqId"');
-    for (const secret of [password, 'wrong password!', access_token, refresh_token, livekit_token, code, platform.secrets.stripeWebhookSecret]) {
+    expect(log.match(/\/personas\/custom/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    for (const secret of [password, 'wrong password!', access_token, refresh_token, livekit_token, code, platform.secrets.stripeWebhookSecret, '4f1c9e', '8b2d7a', '3e6f0b']) {
       expect(log).not.toContain(secret);
     }
   });
