@@ -97,6 +97,18 @@ describe('POST /ads/viewed', () => {
     expect(Number(row?.n)).toBe(4);
   });
 
+  it('answers a retry under the same Idempotency-Key with the first answer, reward included', async () => {
+    const user = await createUser(platform);
+    const headers = { ...user.auth, 'idempotency-key': 'ad-view-1' };
+    const payload = { ad_id: 'ad-retried', view_duration: 30, reward_type: 'time' };
+    const first = await app.inject({ method: 'POST', url: '/ads/viewed', headers, payload });
+    const retry = await app.inject({ method: 'POST', url: '/ads/viewed', headers, payload });
+    expect(first.json().reward_earned).toBe(true);
+    expect(retry.json()).toEqual(first.json());
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await balanceSeconds(platform, user.id)).toBe(300);
+  });
+
   it('refuses a reward for a view shorter than the ad', async () => {
     const user = await createUser(platform);
     const short = await view(user, { ad_id: 'ad-short', view_duration: 29.9, reward_type: 'time' });

@@ -185,6 +185,23 @@ describe('purchase and activation rules', () => {
     await platform.payments.flush();
   });
 
+  it('Idempotency-Key on activate: a retry gets the first answer; without a key a second activation is 409', async () => {
+    const user = await createUser(platform);
+    const bought = await app.inject({ method: 'POST', url: '/time/purchase', headers: user.auth, payload: { package_id: 'starter_1h', payment_method_id: 'pm_card_visa' } });
+    await platform.payments.flush();
+    const payload = { activation_code: bought.json().activation_code };
+    const headers = { ...user.auth, 'idempotency-key': 'activate-1' };
+    const first = await app.inject({ method: 'POST', url: '/time/activate', headers, payload });
+    const retry = await app.inject({ method: 'POST', url: '/time/activate', headers, payload });
+    expect(first.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect((await app.inject({ method: 'POST', url: '/time/activate', headers: user.auth, payload })).statusCode).toBe(409);
+    const balance = (await app.inject({ url: '/time/balance', headers: user.auth })).json().balance;
+    expect(balance.total_minutes).toBe(60);
+  });
+
   it('Idempotency-Key records are forgotten by the sweeper after a day', async () => {
     const user = await createUser(platform);
     const headers = { ...user.auth, 'idempotency-key': 'old-key' };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { currentUser, requireUser } from '../../http/authenticate.js';
 import type { TypedApp } from '../../http/app.js';
 import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
+import { withIdempotency } from '../../http/idempotency.js';
 import type { Platform } from '../../platform.js';
 import { DEFAULT_REWARD_TYPE, adConfigBody, adViewBody, recordAdView } from './ads.js';
 import { AdConfigResponse, AdViewedBody, AdViewedResponse } from './schemas.js';
@@ -36,22 +37,25 @@ export function adRoutes(platform: Platform): FastifyPluginAsync {
           summary: 'Report a watched ad; a free user earns a discount (default) or free minutes',
           security: bearerSecurity,
           body: AdViewedBody,
-          response: { 200: AdViewedResponse, 401: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse },
+          response: { 200: AdViewedResponse, 401: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse },
         },
         config: {
           rateLimit: { max: 30, timeWindow: 60_000, keyGenerator: (r) => `ads:${r.user?.id ?? r.ip}` },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const body = request.body;
-        const result = await recordAdView(platform, {
-          userId: currentUser(request).id,
-          adId: body.ad_id,
-          personaSlug: body.persona_slug ?? null,
-          viewDurationSeconds: Math.floor(body.view_duration),
-          rewardType: body.reward_type ?? DEFAULT_REWARD_TYPE,
+        // A retry under the same Idempotency-Key gets the first answer, reward included.
+        return withIdempotency(platform, request, reply, 'ads.viewed', async () => {
+          const result = await recordAdView(platform, {
+            userId: currentUser(request).id,
+            adId: body.ad_id,
+            personaSlug: body.persona_slug ?? null,
+            viewDurationSeconds: Math.floor(body.view_duration),
+            rewardType: body.reward_type ?? DEFAULT_REWARD_TYPE,
+          });
+          return adViewBody(result);
         });
-        return adViewBody(result);
       },
     );
   };

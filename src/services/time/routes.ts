@@ -75,7 +75,8 @@ export const timeRoutes = (platform: Platform): FastifyPluginAsync => async (roo
           response: { 200: S.ActivateResponse, ...errors(401, 404, 409, 422, 429) },
         },
       },
-      async (request) => activateCard(platform, currentUser(request).id, request.body.activation_code),
+      async (request, reply) =>
+        withIdempotency(platform, request, reply, 'time.activate', () => activateCard(platform, currentUser(request).id, request.body.activation_code)),
     );
 
     r.get(
