@@ -56,6 +56,7 @@ export const EnvSchema = Type.Object({
   STRIPE_WEBHOOK_SECRET: Optional(Type.String({ minLength: 1 })),
   STRIPE_API_BASE: Optional(Type.String({ minLength: 1 })),
   SIMULATED_PAYMENT_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
+  PENDING_PAYMENT_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 24 }),
 
   OPENAI_API_KEY: Optional(Type.String({ minLength: 1 })),
   OPENAI_API_BASE: Type.String({ default: 'https://api.openai.com/v1' }),

@@ -24,4 +24,13 @@ describe('the simulated payment provider', () => {
     expect(payments).toEqual([{ amount_cents: 999 }]);
     await db.close();
   });
+
+  it('cancels like Stripe: a payment_intent.canceled event for the intent, through the same outbox', async () => {
+    const platform = await createTestPlatform({ SIMULATED_PAYMENT_DELAY_MS: '3600000' });
+    await platform.payments.cancelPaymentIntent('pi_abandoned1');
+    const [row] = await platform.db.query<{ type: string; payload: string }>(`SELECT type, payload FROM simulated_webhook_events`);
+    expect(row?.type).toBe('payment_intent.canceled');
+    expect(JSON.parse(row!.payload).data.object).toMatchObject({ id: 'pi_abandoned1', object: 'payment_intent', status: 'canceled', cancellation_reason: 'abandoned' });
+    await platform.db.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { buildServiceApp } from '../src/services/service.js';
+import { sweepOnce } from '../src/services/time/sweeper.js';
 import { webhookService } from '../src/services/webhooks/index.js';
 import { deliverEvent, paymentIntentRoutes, signedEvent, startFakeStripe, type FakeStripe } from './support/fake-stripe/index.js';
 import type { TestPlatform } from './support/platform.js';
@@ -216,6 +217,34 @@ describe('POST /webhooks/stripe', () => {
     await deliverEvent(app, signedEvent(platform, 'payment_intent.succeeded', intent(q, user)));
     expect((await cardOf(q.time_card_id)).status).toBe('refunded');
     expect((await activate(user, q.activation_code)).statusCode).toBe(409);
+  });
+
+  it('cancels a payment left unpaid for PENDING_PAYMENT_TTL_HOURS; the canceled event fails the card and frees its coupon', async () => {
+    const user = await createUser(platform);
+    const res = await app.inject({ method: 'POST', url: '/time/purchase', headers: user.auth, payload: { package_id: 'starter_1h', coupon_code: 'WELCOME25' } });
+    const p: Purchase = res.json();
+    const paidBuyer = await createUser(platform);
+    const paid = await purchase(paidBuyer);
+    await deliverEvent(app, signedEvent(platform, 'payment_intent.succeeded', intent(paid, paidBuyer)));
+    const cancels = (pi: string) => fake.requests.filter((r) => r.method === 'POST' && r.path === `/v1/payment_intents/${pi}/cancel`);
+
+    platform.clock.advance(23 * 3600);
+    await sweepOnce(platform);
+    expect(cancels(p.payment_intent_id)).toHaveLength(0);
+    platform.clock.advance(2 * 3600);
+    await sweepOnce(platform);
+    await sweepOnce(platform);
+    expect(cancels(p.payment_intent_id)).toHaveLength(1);
+    expect(cancels(p.payment_intent_id)[0]!.body).toMatchObject({ cancellation_reason: 'abandoned' });
+    expect(cancels(p.payment_intent_id)[0]!.headers['idempotency-key']).toBe(`cancel_abandoned:${p.payment_intent_id}`);
+    expect(cancels(paid.payment_intent_id)).toHaveLength(0);
+    // The card changes when Stripe's event says so, like every other payment state.
+    expect((await cardOf(p.time_card_id)).status).toBe('pending_payment');
+    expect(await platform.db.query(`SELECT 1 FROM coupon_redemptions WHERE user_id = $1`, [user.id])).toHaveLength(1);
+    await deliverEvent(app, signedEvent(platform, 'payment_intent.canceled', intent(p, user, { amount: 749, amount_received: 0, status: 'canceled' })));
+    expect((await cardOf(p.time_card_id)).status).toBe('failed');
+    expect((await cardOf(paid.time_card_id)).status).toBe('paid');
+    expect(await platform.db.query(`SELECT 1 FROM coupon_redemptions WHERE user_id = $1`, [user.id])).toHaveLength(0);
   });
 
   it('accepts events larger than the API body limit', async () => {

@@ -29,6 +29,11 @@ export interface PaymentIntentResult {
 export interface PaymentProvider {
   readonly kind: 'stripe' | 'simulated';
   createPaymentIntent(input: CreatePaymentInput): Promise<PaymentIntentResult>;
+  /**
+   * Cancels a payment nobody completed. Its `payment_intent.canceled` event then fails the
+   * card and gives its coupon back; a payment that succeeded meanwhile stays as it is.
+   */
+  cancelPaymentIntent(id: string): Promise<void>;
   /** The SDK client, when payments are real. */
   readonly stripe: Stripe | null;
   /** The simulated event sender, when payments are simulated. */

@@ -52,5 +52,17 @@ export function createSimulatedPaymentProvider(events: SimulatedEventSender, clo
       if (byKey.size > 10_000) byKey.delete(byKey.keys().next().value!);
       return result;
     },
+    async cancelPaymentIntent(id: string): Promise<void> {
+      // The handler finds the card by the intent id and fails it only if it is still unpaid.
+      await events.send('payment_intent.canceled', {
+        id,
+        object: 'payment_intent',
+        status: 'canceled',
+        cancellation_reason: 'abandoned',
+        amount_received: 0,
+        livemode: false,
+        metadata: {},
+      });
+    },
   };
 }

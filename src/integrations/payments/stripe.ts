@@ -37,8 +37,20 @@ export function createStripePaymentProvider(stripe: Stripe): PaymentProvider {
         throw new PaymentProviderError(`Stripe refused to create the payment: ${message}`);
       }
     },
+    async cancelPaymentIntent(id: string): Promise<void> {
+      try {
+        await stripe.paymentIntents.cancel(id, { cancellation_reason: 'abandoned' }, { idempotencyKey: `cancel_abandoned:${id}` });
+      } catch (err) {
+        if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === UNEXPECTED_STATE) return;
+        const message = err instanceof Error ? err.message : String(err);
+        throw new PaymentProviderError(`Stripe refused to cancel the payment: ${message}`);
+      }
+    },
   };
 }
+
+/** Stripe answers this when the intent can no longer be cancelled (it succeeded, or is cancelled already). */
+const UNEXPECTED_STATE = 'payment_intent_unexpected_state';
 
 const KNOWN: readonly string[] = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded'];
 

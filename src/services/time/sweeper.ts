@@ -6,15 +6,19 @@ import { endById } from './sessions.js';
 export interface SweepResult {
   sessionsClosed: number;
   cardsExpired: number;
+  paymentsCancelled: number;
 }
 
 /** How long an Idempotency-Key replay is kept. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
+/** A cancellation whose event has not arrived is asked for again after this long. */
+const CANCEL_RETRY_MS = 3600 * 1000;
 
 /**
  * One pass of the sweeper: closes sessions that reached their cap (what the balance
  * afforded, the persona's limit) — billed at the cap, not at the sweep time — and records
- * the expiry of cards whose time is up, and forgets old Idempotency-Key records. Safe to run
+ * the expiry of cards whose time is up, cancels payments left unpaid for
+ * PENDING_PAYMENT_TTL_HOURS, and forgets old Idempotency-Key records. Safe to run
  * concurrently with requests and itself.
  */
 export async function sweepOnce(platform: Platform): Promise<SweepResult> {
@@ -40,8 +44,35 @@ export async function sweepOnce(platform: Platform): Promise<SweepResult> {
       return expireUserCards(tx, o.user_id, now);
     });
   }
+  const paymentsCancelled = await cancelAbandonedPayments(platform, now);
   await platform.db.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS)]);
-  return { sessionsClosed, cardsExpired };
+  return { sessionsClosed, cardsExpired, paymentsCancelled };
+}
+
+/**
+ * Cancels the payments of time cards nobody paid for within PENDING_PAYMENT_TTL_HOURS, so an
+ * abandoned checkout does not keep its coupon forever. The card changes only when the
+ * provider's `payment_intent.canceled` event arrives (one path for every state change).
+ */
+async function cancelAbandonedPayments(platform: Platform, now: Date): Promise<number> {
+  const stale = await platform.db.query<{ id: string; payment_intent_id: string }>(
+    `SELECT id, payment_intent_id FROM time_cards
+      WHERE status = 'pending_payment' AND payment_intent_id IS NOT NULL AND created_at <= $1
+        AND (payment_cancel_requested_at IS NULL OR payment_cancel_requested_at <= $2)
+      ORDER BY created_at LIMIT 100`,
+    [new Date(now.getTime() - platform.config.PENDING_PAYMENT_TTL_HOURS * 3600_000), new Date(now.getTime() - CANCEL_RETRY_MS)],
+  );
+  let cancelled = 0;
+  for (const card of stale) {
+    try {
+      await platform.payments.cancelPaymentIntent(card.payment_intent_id);
+      await platform.db.query(`UPDATE time_cards SET payment_cancel_requested_at = $2 WHERE id = $1`, [card.id, now]);
+      cancelled++;
+    } catch (err) {
+      platform.log.warn({ err, cardId: card.id }, 'could not cancel an abandoned payment; trying again next sweep');
+    }
+  }
+  return cancelled;
 }
 
 /** Runs `sweepOnce` every `intervalMs` until stopped; a failed pass is logged and retried next tick. */
@@ -51,7 +82,7 @@ export function startSweeper(platform: Platform, intervalMs = 5_000): Worker {
     if (running) return;
     running = sweepOnce(platform)
       .then((r) => {
-        if (r.sessionsClosed || r.cardsExpired) platform.log.info(r, 'time sweeper');
+        if (r.sessionsClosed || r.cardsExpired || r.paymentsCancelled) platform.log.info(r, 'time sweeper');
       })
       .catch((err: unknown) => platform.log.error({ err }, 'time sweeper failed'))
       .finally(() => {

@@ -3,7 +3,7 @@ import type { FakeStripeRoutes } from './server.js';
 /** Stripe's test payment methods that decline. */
 const DECLINING = /Declined/;
 
-/** POST /v1/payment_intents (with optional confirm) and GET /v1/payment_intents/:id. */
+/** POST /v1/payment_intents (with optional confirm), GET /v1/payment_intents/:id, POST …/:id/cancel. */
 export const paymentIntentRoutes: FakeStripeRoutes = [
   {
     method: 'POST',
@@ -46,6 +46,23 @@ export const paymentIntentRoutes: FakeStripeRoutes = [
     handler: (req, fake) => {
       const pi = fake.objects.get(req.params.id ?? '');
       return pi ? { body: pi } : { status: 404, body: { error: { type: 'invalid_request_error', message: 'No such payment_intent' } } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/payment_intents/:id/cancel',
+    handler: (req, fake) => {
+      const pi = fake.objects.get(req.params.id ?? '');
+      if (!pi) return { status: 404, body: { error: { type: 'invalid_request_error', message: 'No such payment_intent' } } };
+      if (pi.status === 'succeeded' || pi.status === 'canceled') {
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `This PaymentIntent's status is ${String(pi.status)}.` } },
+        };
+      }
+      pi.status = 'canceled';
+      pi.cancellation_reason = (req.body as { cancellation_reason?: string }).cancellation_reason ?? null;
+      return { body: pi };
     },
   },
 ];
