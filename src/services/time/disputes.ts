@@ -54,13 +54,17 @@ async function recordDispute(tx: Queryable, platform: Platform, dispute: Stripe.
   return { row: row!, card };
 }
 
-/** Takes the card's unspent seconds off the balance while the dispute is open. */
-async function hold(tx: Queryable, platform: Platform, row: DisputeRow, card: CardRow): Promise<void> {
-  if (row.held_status !== null || row.closed || (card.status !== 'paid' && card.status !== 'active')) return;
+/** Takes the card's unspent seconds off the balance while the dispute is open; returns both as they now are. */
+async function hold(tx: Queryable, platform: Platform, row: DisputeRow, card: CardRow): Promise<{ row: DisputeRow; card: CardRow }> {
+  if (row.held_status !== null || row.closed || (card.status !== 'paid' && card.status !== 'active')) return { row, card };
   const seconds = card.status === 'active' ? card.remaining_seconds : 0;
   await tx.query(`UPDATE time_cards SET status = 'disputed', remaining_seconds = remaining_seconds - $2 WHERE id = $1`, [card.id, seconds]);
   if (seconds > 0) await writeEntry(tx, { userId: card.user_id!, cardId: card.id, kind: 'dispute_hold', seconds: -seconds, now: platform.clock.now(), reference: row.id });
   await tx.query(`UPDATE payment_disputes SET held_status = $2, held_seconds = $3 WHERE id = $1`, [row.id, card.status, seconds]);
+  return {
+    row: { ...row, held_status: card.status, held_seconds: seconds },
+    card: { ...card, status: 'disputed', remaining_seconds: card.remaining_seconds - seconds },
+  };
 }
 
 /** Gives the held seconds back once a dispute closed in MindBot's favour. */
@@ -76,10 +80,8 @@ async function release(tx: Queryable, platform: Platform, row: DisputeRow, card:
 const onDispute = async (tx: Queryable, event: Stripe.Event, platform: Platform): Promise<void> => {
   const recorded = await recordDispute(tx, platform, event.data.object as Stripe.Dispute);
   if (!recorded) return;
-  await hold(tx, platform, recorded.row, recorded.card);
-  const held = (await one<DisputeRow>(tx, `SELECT * FROM payment_disputes WHERE id = $1`, [recorded.row.id]))!;
-  const card = (await one<CardRow>(tx, `SELECT * FROM time_cards WHERE id = $1`, [recorded.card.id]))!;
-  await release(tx, platform, held, card);
+  const held = await hold(tx, platform, recorded.row, recorded.card);
+  await release(tx, platform, held.row, held.card);
 };
 
 export const disputeStripeHandlers: StripeEventHandlers = {
