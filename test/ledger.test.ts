@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceBodyJson } from '../src/services/time/cards.js';
 import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../src/services/time/ledger.js';
 import { BalanceResponse } from '../src/services/time/schemas.js';
-import { endTimeSession, endTimeSessionsInRoom, startTimeSession } from '../src/services/time/sessions.js';
+import { endTimeSession, endTimeSessionsInRoom, startTimeSession, type StartHook } from '../src/services/time/sessions.js';
 import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
-import { balanceSeconds } from './support/accounts.js';
+import { ledgerSeconds } from './support/accounts.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
 
@@ -25,7 +25,6 @@ const inDays = (d: number) => new Date(now().getTime() + d * DAY);
 const grant = (userId: string, seconds: number, days: number, reference: string) =>
   platform.db.transaction((tx) => grantSeconds(tx, { userId, seconds, kind: 'admin_grant', expiresAt: inDays(days), reference, now: now() }));
 const balance = async (userId: string) => (await getBalance(platform.db, userId, now())).totalSeconds;
-const ledgerSum = (userId: string) => balanceSeconds(platform, userId);
 const session = (userId: string, sessionId: string, extra: Partial<Parameters<typeof startTimeSession>[1]> = {}, hook?: Parameters<typeof startTimeSession>[2]) =>
   startTimeSession(platform, { userId, sessionId, roomName: `r_${userId}_${sessionId}`, ...extra }, hook);
 
@@ -47,7 +46,7 @@ describe('the ledger', () => {
       { reference: `${u.id}-late`, remaining_seconds: 80 },
     ]);
     expect(await balance(u.id)).toBe(80);
-    expect(await ledgerSum(u.id)).toBe(80);
+    expect(await ledgerSeconds(platform, u.id)).toBe(80);
   });
 
   it('the balance body built by the database matches the schema and getBalance, also past the listed 100 cards', async () => {
@@ -104,7 +103,7 @@ describe('the ledger', () => {
     await grant(u.id, 300, 30, `${u.id}-g`);
     await grant(u.id, 300, 30, `${u.id}-g`);
     expect(await balance(u.id)).toBe(300);
-    expect(await ledgerSum(u.id)).toBe(300);
+    expect(await ledgerSeconds(platform, u.id)).toBe(300);
   });
 
   it('never debits an expired card; its expiry is an entry of its own', async () => {
@@ -124,7 +123,7 @@ describe('the ledger', () => {
       { kind: 'expiry', seconds: -100, reference: `${u.id}-short` },
       { kind: 'session_debit', seconds: -30, reference: `${u.id}-long` },
     ]);
-    expect(await ledgerSum(u.id)).toBe(70);
+    expect(await ledgerSeconds(platform, u.id)).toBe(70);
   });
 
   it('the database refuses edits to history and negative balances', async () => {
@@ -173,7 +172,7 @@ describe('session charges', () => {
     const u = await createUser(platform);
     await grant(u.id, 1, 30, `${u.id}-g`);
     const seen: string[] = [];
-    const hook = async (tx: Parameters<NonNullable<Parameters<typeof startTimeSession>[2]>>[0], _at: Date, id: string) => {
+    const hook: StartHook = async (tx, _at, id) => {
       seen.push(...(await tx.query<{ id: string }>(`SELECT id FROM time_sessions WHERE id = $1`, [id])).map((r) => r.id));
       await tx.query(`UPDATE users SET full_name = 'Hooked' WHERE id = $1`, [u.id]);
       return 0;
@@ -246,7 +245,7 @@ describe('session charges', () => {
     const charged = bodies.reduce((sum, b) => sum + Math.round(b.cost_minutes * 60), 0);
     expect(charged).toBe(145);
     expect(await balance(u.id)).toBe(0);
-    expect(await ledgerSum(u.id)).toBe(0);
+    expect(await ledgerSeconds(platform, u.id)).toBe(0);
     const [neg] = await platform.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM time_cards WHERE remaining_seconds < 0`);
     expect(Number(neg!.n)).toBe(0);
   });

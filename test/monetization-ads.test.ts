@@ -3,7 +3,7 @@ import type { App } from '../src/http/app.js';
 import { claimAdDiscount } from '../src/services/monetization/ad-rewards.js';
 import { grantSeconds } from '../src/services/time/ledger.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
-import { balanceSeconds, makePremium } from './support/accounts.js';
+import { ledgerSeconds, makePremium } from './support/accounts.js';
 import { createGuideClient } from './support/guide-client.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
@@ -74,7 +74,7 @@ describe('POST /ads/viewed', () => {
     const res = await view(user, { ad_id: 'ad-time-1', view_duration: 30, reward_type: 'time' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ reward_earned: true, reward_type: 'time', time_reward: 5 });
-    expect(await balanceSeconds(platform, user.id)).toBe(300);
+    expect(await ledgerSeconds(platform, user.id)).toBe(300);
     const balance = await app.inject({ method: 'GET', url: '/time/balance', headers: user.auth });
     expect(balance.statusCode).toBe(200);
     expect(balance.json().balance.total_minutes).toBe(5);
@@ -92,7 +92,7 @@ describe('POST /ads/viewed', () => {
     expect(first.json().reward_earned).toBe(true);
     const replays = await Promise.all([1, 2, 3].map(() => view(user, { ad_id: 'ad-replay', view_duration: 30, reward_type: 'time' })));
     for (const r of replays) expect(r.json()).toMatchObject({ reward_earned: false, reason: 'already_rewarded' });
-    expect(await balanceSeconds(platform, user.id)).toBe(300);
+    expect(await ledgerSeconds(platform, user.id)).toBe(300);
     const [row] = await platform.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ad_interactions WHERE user_id = $1`, [user.id]);
     expect(Number(row?.n)).toBe(4);
   });
@@ -106,7 +106,7 @@ describe('POST /ads/viewed', () => {
     expect(first.json().reward_earned).toBe(true);
     expect(retry.json()).toEqual(first.json());
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(await balanceSeconds(platform, user.id)).toBe(300);
+    expect(await ledgerSeconds(platform, user.id)).toBe(300);
   });
 
   it('refuses a reward for a view shorter than the ad', async () => {
@@ -115,7 +115,7 @@ describe('POST /ads/viewed', () => {
     expect(short.json()).toMatchObject({ reward_earned: false, reason: 'view_too_short' });
     const shortDiscount = await view(user, { ad_id: 'ad-short-2', view_duration: 14 });
     expect(shortDiscount.json()).toMatchObject({ reward_earned: false, reason: 'view_too_short' });
-    expect(await balanceSeconds(platform, user.id)).toBe(0);
+    expect(await ledgerSeconds(platform, user.id)).toBe(0);
   });
 
   it('gives premium users no reward', async () => {
@@ -123,7 +123,7 @@ describe('POST /ads/viewed', () => {
     await makePremium(platform, user.id);
     const res = await view(user, { ad_id: 'ad-premium', view_duration: 60, reward_type: 'time' });
     expect(res.json()).toMatchObject({ reward_earned: false, reason: 'premium_user' });
-    expect(await balanceSeconds(platform, user.id)).toBe(0);
+    expect(await ledgerSeconds(platform, user.id)).toBe(0);
   });
 
   it('caps rewards at AD_REWARDS_PER_DAY in a rolling day', async () => {
@@ -197,6 +197,6 @@ describe('a discount reward in the next persona session', () => {
     expect(full.reward_discount_percent).toBe(0);
     expect(full.charged_seconds).toBeGreaterThan(0);
     expect(discounted.charged_seconds).toBe(Math.ceil(full.charged_seconds / 2));
-    expect(await balanceSeconds(platform, user.id)).toBe(7200 - discounted.charged_seconds - full.charged_seconds);
+    expect(await ledgerSeconds(platform, user.id)).toBe(7200 - discounted.charged_seconds - full.charged_seconds);
   });
 });

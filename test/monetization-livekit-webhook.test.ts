@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { grantSeconds } from '../src/services/time/ledger.js';
 import { startTimeSession } from '../src/services/time/sessions.js';
-import { balanceSeconds } from './support/accounts.js';
+import { ledgerSeconds } from './support/accounts.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
 import { closeGateway, openGateway } from './support/gateway.js';
@@ -52,17 +52,17 @@ describe('POST /webhooks/livekit', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'received', event: 'participant_left', ended_sessions: 1 });
     expect(await sessionStatus(roomName)).toEqual({ status: 'completed', billed_seconds: 120 });
-    expect(await balanceSeconds(platform, user.id)).toBe(3600 - 120);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600 - 120);
 
     platform.clock.advance(60);
     const again = await deliver(e);
     expect(again.json()).toMatchObject({ duplicate: true, ended_sessions: 0 });
-    expect(await balanceSeconds(platform, user.id)).toBe(3600 - 120);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600 - 120);
     // The client's own end afterwards returns the same, already billed, result.
     const end = await app.inject({ method: 'POST', url: '/time/session/end', headers: user.auth, payload: { session_id: `s_${roomName}`, duration_seconds: 999 } });
     expect(end.statusCode).toBe(200);
     expect(end.json().duration_seconds).toBe(120);
-    expect(await balanceSeconds(platform, user.id)).toBe(3600 - 120);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600 - 120);
   });
 
   it('ends the session when the room finishes', async () => {
@@ -98,6 +98,6 @@ describe('POST /webhooks/livekit', () => {
     const tampered = await deliver({ body: e.body.replace(roomName, `${roomName}x`), authorization: e.authorization });
     expect(tampered.statusCode).toBe(401);
     expect((await sessionStatus(roomName))?.status).toBe('active');
-    expect(await balanceSeconds(platform, user.id)).toBe(3600);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
-import { balanceSeconds } from './support/accounts.js';
+import { ledgerSeconds } from './support/accounts.js';
 import { deliverEvent, signedEvent } from './support/fake-stripe/index.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 import type { TestPlatform } from './support/platform.js';
@@ -28,7 +28,6 @@ async function buy(user: TestUser): Promise<Bought> {
 const activate = (user: TestUser, code: string) => app.inject({ method: 'POST', url: '/time/activate', headers: user.auth, payload: { activation_code: code } });
 const shownSeconds = async (user: TestUser) =>
   Math.round((await app.inject({ method: 'GET', url: '/time/balance', headers: user.auth })).json().balance.total_minutes * 60);
-const ledgerSum = (user: TestUser) => balanceSeconds(platform, user.id);
 const dispute = (id: string, b: Bought, status: string) => ({
   id,
   object: 'dispute',
@@ -58,7 +57,7 @@ describe('disputed time-card payments', () => {
     await deliverEvent(app, opened);
     await send('charge.dispute.funds_withdrawn', dispute('dp_won1', b, 'needs_response'));
     expect(await shownSeconds(user)).toBe(0);
-    expect(await ledgerSum(user)).toBe(0);
+    expect(await ledgerSeconds(platform, user.id)).toBe(0);
     const start = await app.inject({ method: 'POST', url: '/time/session/start', headers: user.auth, payload: { session_id: 'd2', room_name: `room_${user.id}` } });
     expect(start.statusCode).toBe(402);
     const listed = (await app.inject({ method: 'GET', url: '/time/balance', headers: user.auth })).json().time_cards;
@@ -67,7 +66,7 @@ describe('disputed time-card payments', () => {
     await send('charge.dispute.closed', dispute('dp_won1', b, 'won'));
     await send('charge.dispute.closed', dispute('dp_won1', b, 'won'));
     expect(await shownSeconds(user)).toBe(3540);
-    expect(await ledgerSum(user)).toBe(3540);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3540);
     const kinds = await platform.db.query<{ kind: string; seconds: number }>(
       `SELECT kind, seconds FROM ledger_entries WHERE card_id = $1 AND kind LIKE 'dispute%' ORDER BY id`, [b.time_card_id]);
     expect(kinds).toEqual([{ kind: 'dispute_hold', seconds: -3540 }, { kind: 'dispute_release', seconds: 3540 }]);
@@ -96,7 +95,7 @@ describe('disputed time-card payments', () => {
     await send('charge.dispute.closed', dispute('dp_order1', b, 'warning_closed'));
     await send('charge.dispute.created', dispute('dp_order1', b, 'warning_needs_response'));
     expect(await shownSeconds(user)).toBe(3600);
-    expect(await ledgerSum(user)).toBe(3600);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600);
   });
 
   it('ignore disputes of payments that are not time cards', async () => {

@@ -32,7 +32,7 @@ export async function giveBalance(platform: Platform, userId: string, seconds: n
 }
 
 /** The user's ledger total in seconds (every entry, credits and debits). */
-export async function balanceSeconds(platform: Platform, userId: string): Promise<number> {
+export async function ledgerSeconds(platform: Platform, userId: string): Promise<number> {
   const [row] = await platform.db.query<{ s: number | string }>(
     `SELECT COALESCE(SUM(seconds), 0) AS s FROM ledger_entries WHERE user_id = $1`,
     [userId],

@@ -26,7 +26,7 @@ export interface CardRow {
 }
 
 /** The balance lists at most this many cards (the balance itself counts them all). */
-export const LISTED_CARDS = 100;
+const LISTED_CARDS = 100;
 
 /**
  * GET /time/balance's body as JSON text, built by the database in one call
