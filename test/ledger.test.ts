@@ -210,6 +210,46 @@ describe('session charges', () => {
     expect(await balance(poor.id)).toBe(0);
   });
 
+  it('time bought during a session extends it: the sweeper lets it go on, the end bills all of it', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 90, 30, `${u.id}-first`);
+    await session(u.id, 'topped');
+    platform.clock.advance(60);
+    await grant(u.id, 600, 30, `${u.id}-topup`);
+    platform.clock.advance(40);
+    const swept = await sweepOnce(platform);
+    expect(swept.sessionsExtended).toBeGreaterThanOrEqual(1);
+    const live = await platform.db.query(`SELECT status, cap_seconds FROM time_sessions WHERE user_id = $1`, [u.id]);
+    expect(live).toEqual([{ status: 'active', cap_seconds: 690 }]);
+    platform.clock.advance(200);
+    // 300 s talked, more than the 90 s the balance held at start: all of it is billed.
+    expect(await endTimeSession(platform, { userId: u.id, sessionId: 'topped' })).toMatchObject({ duration_seconds: 300, cost_minutes: 5 });
+    expect(await balance(u.id)).toBe(390);
+    expect(await ledgerSeconds(platform, u.id)).toBe(390);
+  });
+
+  it('a session extended by new time still stops at its limit, and at what the new balance affords', async () => {
+    const u = await createUser(platform);
+    await grant(u.id, 30, 30, `${u.id}-first`);
+    await session(u.id, 'limited', { persona: { slug: 'p', costMultiplier: 2, sessionLimitMinutes: 2 } });
+    await grant(u.id, 10_000, 30, `${u.id}-topup`);
+    platform.clock.advance(16);
+    await sweepOnce(platform);
+    platform.clock.advance(1000);
+    await sweepOnce(platform);
+    const [row] = await platform.db.query(`SELECT status, billed_seconds, charged_seconds, end_reason FROM time_sessions WHERE user_id = $1`, [u.id]);
+    expect(row).toEqual({ status: 'completed', billed_seconds: 120, charged_seconds: 240, end_reason: 'cap_reached' });
+
+    const poor = await createUser(platform);
+    await grant(poor.id, 20, 30, `${poor.id}-first`);
+    await session(poor.id, 'short');
+    await grant(poor.id, 25, 30, `${poor.id}-second`);
+    platform.clock.advance(100);
+    // The end bills what the balance affords now (45 s), not the 20 s it held at start.
+    expect(await endTimeSession(platform, { userId: poor.id, sessionId: 'short' })).toMatchObject({ duration_seconds: 45 });
+    expect(await balance(poor.id)).toBe(0);
+  });
+
   it('the sweeper worker sweeps on its own until stopped', async () => {
     const u = await createUser(platform);
     await grant(u.id, 30, 30, `${u.id}-g`);

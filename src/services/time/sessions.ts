@@ -106,9 +106,9 @@ export async function startTimeSession(platform: Platform, input: StartSessionIn
     const [capped] = await tx.query<{ cap_seconds: number }>(
       `UPDATE time_sessions
           SET reward_discount_percent = $2,
-              cap_seconds = time_session_cap($3::bigint, cost_multiplier_milli::bigint * (100 - discount_percent) * (100 - $2::int), $4::int, $5::int)
+              cap_seconds = time_session_cap($3::bigint, cost_multiplier_milli::bigint * (100 - discount_percent) * (100 - $2::int), limit_seconds, NULL)
         WHERE id = $1 RETURNING cap_seconds`,
-      [session.timeSessionId, reward, session.remainingBalanceSeconds, limitSeconds, MAX_SESSION_SECONDS],
+      [session.timeSessionId, reward, session.remainingBalanceSeconds],
     );
     if (!capped || capped.cap_seconds < 1) throw unaffordable();
     return session;
@@ -116,7 +116,8 @@ export async function startTimeSession(platform: Platform, input: StartSessionIn
 }
 
 interface EndRow {
-  outcome: 'ended' | 'done' | 'missing';
+  /** 'extended': a sweep found the session short of what its balance now affords; it goes on. */
+  outcome: 'ended' | 'done' | 'missing' | 'extended';
   body: EndSessionBody | null;
 }
 
@@ -163,4 +164,13 @@ export async function endTimeSessionsInRoom(platform: Platform, roomName: string
 /** Ends one session by our id unless it has ended already; true when this call ended it. */
 export async function endById(platform: Platform, id: string, reason: string): Promise<boolean> {
   return (await endSession(platform, { id }, null, reason)).outcome === 'ended';
+}
+
+/**
+ * The sweeper's end of a session whose cap has passed: the cap is worked out again from the
+ * balance now, so a session whose user bought time meanwhile is extended, not closed.
+ */
+export async function closeAtCap(platform: Platform, id: string): Promise<'ended' | 'extended' | 'unchanged'> {
+  const { outcome } = await endSession(platform, { id }, null, 'cap_reached');
+  return outcome === 'ended' || outcome === 'extended' ? outcome : 'unchanged';
 }

@@ -1,10 +1,12 @@
 import type { Platform } from '../../platform.js';
 import type { Worker } from '../service.js';
 import { expireUserCards, lockUser } from './ledger.js';
-import { endById } from './sessions.js';
+import { closeAtCap } from './sessions.js';
 
 export interface SweepResult {
   sessionsClosed: number;
+  /** Sessions at their cap whose user had bought more time meanwhile: they go on. */
+  sessionsExtended: number;
   cardsExpired: number;
   paymentsCancelled: number;
 }
@@ -15,8 +17,9 @@ export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
 const CANCEL_RETRY_MS = 3600 * 1000;
 
 /**
- * One pass of the sweeper: closes sessions that reached their cap (what the balance
- * afforded, the persona's limit) — billed at the cap, not at the sweep time — and records
+ * One pass of the sweeper: closes sessions that reached their cap (what the balance affords
+ * now, the session's limit) — billed at the cap, not at the sweep time — or extends them when
+ * their user bought time since the cap was set, and records
  * the expiry of cards whose time is up, cancels payments left unpaid for
  * PENDING_PAYMENT_TTL_HOURS, and forgets old Idempotency-Key records. Safe to run
  * concurrently with requests and itself.
@@ -31,7 +34,12 @@ export async function sweepOnce(platform: Platform): Promise<SweepResult> {
     [now],
   );
   let sessionsClosed = 0;
-  for (const s of due) if (await endById(platform, s.id, 'cap_reached')) sessionsClosed++;
+  let sessionsExtended = 0;
+  for (const s of due) {
+    const outcome = await closeAtCap(platform, s.id);
+    if (outcome === 'ended') sessionsClosed++;
+    if (outcome === 'extended') sessionsExtended++;
+  }
 
   const owners = await platform.db.query<{ user_id: string }>(
     `SELECT DISTINCT user_id FROM time_cards WHERE status = 'active' AND expires_at <= $1 LIMIT 500`,
@@ -46,7 +54,7 @@ export async function sweepOnce(platform: Platform): Promise<SweepResult> {
   }
   const paymentsCancelled = await cancelAbandonedPayments(platform, now);
   await platform.db.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS)]);
-  return { sessionsClosed, cardsExpired, paymentsCancelled };
+  return { sessionsClosed, sessionsExtended, cardsExpired, paymentsCancelled };
 }
 
 /**
@@ -82,7 +90,7 @@ export function startSweeper(platform: Platform, intervalMs = 5_000): Worker {
     if (running) return;
     running = sweepOnce(platform)
       .then((r) => {
-        if (r.sessionsClosed || r.cardsExpired || r.paymentsCancelled) platform.log.info(r, 'time sweeper');
+        if (Object.values(r).some((n) => n > 0)) platform.log.info(r, 'time sweeper');
       })
       .catch((err: unknown) => platform.log.error({ err }, 'time sweeper failed'))
       .finally(() => {
