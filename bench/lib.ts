@@ -32,8 +32,19 @@ export interface BenchCase {
   name: string;
   /** What the ratio must reach (throughput of the target / of the baseline). */
   target: { throughputRatio: number; p99Ratio: number };
-  /** Seeds data, adds the baseline route, returns both loads. */
-  setup(ctx: BenchContext): Promise<{ target: Load; baseline: Load }>;
+  /** Seeds data, adds the baseline route, returns both loads (and an optional reference). */
+  setup(ctx: BenchContext): Promise<{ target: Load; baseline: Load; reference?: Reference }>;
+}
+
+/**
+ * A third server measured with the target's load and reported as a ratio of the baseline,
+ * not judged: it shows where the target's time goes (say, the same routes with their SQL
+ * replaced by a trivial statement).
+ */
+export interface Reference {
+  label: string;
+  /** Not listening yet; the runner listens and closes it. */
+  app: FastifyInstance;
 }
 
 export interface Measured {

@@ -37,13 +37,16 @@ async function runOn(database: BenchDatabase, cases: BenchCase[]): Promise<boole
     const baseline = bareFastify();
     const loads = await c.setup({ platform, app, appUrl, baseline, seconds });
     const baselineUrl = await listen(baseline);
+    const referenceUrl = loads.reference ? await listen(loads.reference.app) : null;
     await measure(baselineUrl, loads.baseline, 1);
     await measure(appUrl, loads.target, 1);
-    const measured: { base: Measured; target: Measured; ratio: number; p99: number }[] = [];
+    if (referenceUrl) await measure(referenceUrl, loads.target, 1);
+    const measured: { base: Measured; target: Measured; ratio: number; p99: number; reference: number | null }[] = [];
     for (let r = 0; r < rounds; r++) {
       const base = await measure(baselineUrl, loads.baseline, seconds);
       const target = await measure(appUrl, loads.target, seconds);
-      measured.push({ base, target, ratio: target.opsPerSec / base.opsPerSec, p99: target.p99Ms / Math.max(base.p99Ms, 1) });
+      const reference = referenceUrl ? (await measure(referenceUrl, loads.target, seconds)).opsPerSec / base.opsPerSec : null;
+      measured.push({ base, target, ratio: target.opsPerSec / base.opsPerSec, p99: target.p99Ms / Math.max(base.p99Ms, 1), reference });
     }
     const median = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
     const { base, target, ratio } = median(measured, (m) => m.ratio);
@@ -56,6 +59,10 @@ async function runOn(database: BenchDatabase, cases: BenchCase[]): Promise<boole
     console.log(`  target   ${fmt(target)}`);
     console.log(`  ratio ${ratio.toFixed(2)} (target ≥ ${c.target.throughputRatio}), p99 ×${p99.toFixed(2)} (target ≤ ${c.target.p99Ratio}) ${pass ? 'PASS' : 'MISS'}`);
     console.log(`  rounds: ${measured.map((m) => m.ratio.toFixed(2)).join(', ')} (medians shown)`);
+    if (loads.reference) {
+      console.log(`  reference, ${loads.reference.label}: ratio ${median(measured, (m) => m.reference!).reference!.toFixed(2)} (not judged)`);
+      await loads.reference.app.close();
+    }
     await app.close();
     await baseline.close();
   }
