@@ -72,6 +72,7 @@ export async function createPlatform(parts: PlatformParts): Promise<Platform> {
 
 /** Releases what the platform opened; simulated webhook deliveries in flight land first. */
 export async function closePlatform(p: Platform): Promise<void> {
+  p.payments.events?.close();
   await p.payments.flush();
   p.redis?.disconnect();
   await p.db.close();

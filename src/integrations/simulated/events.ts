@@ -10,21 +10,28 @@ export type WebhookDelivery = (rawBody: Buffer, signature: string) => Promise<un
 export interface SimulatedEventSender {
   /** Records a Stripe-shaped event (durably, as Stripe has it once its API answered) and queues its delivery; returns its id. */
   send(type: string, object: Record<string, unknown>): Promise<string>;
+  /** Delivers again the events whose retry is due; returns how many were taken. */
+  redeliverDue(): Promise<number>;
   /** Awaits every queued delivery (tests call it to be deterministic; shutdown lets them land). */
   flush(): Promise<void>;
+  /** Stops looking for due retries. */
+  close(): void;
 }
 
 export const SIMULATED_API_VERSION = '2025-01-27.acacia';
+
+/** How often the outbox is looked at for retries that are due. */
+const RETRY_TICK_MS = 10_000;
 
 export const simulatedId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 
 /**
  * Stands in for Stripe's event delivery: builds an event, records it in
  * `simulated_webhook_events`, signs it with the webhook secret and hands it to the same
- * handler Stripe's POST reaches, after `delayMs`. A delivered event is deleted; one that
- * still fails after a few tries stays for the next start, which delivers whatever a previous
- * run left behind (it stopped, or crashed, first). Duplicates are harmless: the handler
- * applies each event id once.
+ * handler Stripe's POST reaches, after `delayMs`. A delivered event is deleted. One that still
+ * fails after a few quick tries is tried again later, as Stripe does: after 30 s, then
+ * doubling waits of at most an hour. A start delivers whatever a previous run left behind (it
+ * stopped, or crashed, first). Duplicates are harmless: the handler applies each event id once.
  */
 export function createSimulatedEventSender(opts: {
   webhookSecret: string;
@@ -40,7 +47,17 @@ export function createSimulatedEventSender(opts: {
     void p.finally(() => pending.delete(p));
   };
 
+  const inFlight = new Set<string>();
   const deliverStored = async (id: string, payload: string): Promise<void> => {
+    if (inFlight.has(id)) return;
+    inFlight.add(id);
+    try {
+      await deliverRound(id, payload);
+    } finally {
+      inFlight.delete(id);
+    }
+  };
+  const deliverRound = async (id: string, payload: string): Promise<void> => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         // The signature's timestamp is transport time (checked against the real clock by the SDK).
@@ -52,8 +69,37 @@ export function createSimulatedEventSender(opts: {
         await new Promise((r) => setTimeout(r, 20 * attempt));
       }
     }
-    opts.log.error({ eventId: id }, 'simulated webhook not delivered; it stays recorded for the next start');
+    const [row] = await opts.db.query<{ next_attempt_at: Date }>(
+      `UPDATE simulated_webhook_events
+          SET failed_rounds = failed_rounds + 1,
+              next_attempt_at = $2::timestamptz + LEAST(interval '1 hour', interval '30 seconds' * power(2, failed_rounds))
+        WHERE id = $1 RETURNING next_attempt_at`,
+      [id, opts.clock.now()],
+    );
+    opts.log.error({ eventId: id, nextAttemptAt: row?.next_attempt_at }, 'simulated webhook not delivered; it will be tried again');
   };
+
+  const redeliverDue = async (): Promise<number> => {
+    const due = await opts.db.query<{ id: string; payload: string }>(
+      `SELECT id, payload FROM simulated_webhook_events
+        WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 100`,
+      [opts.clock.now()],
+    );
+    const taken = due.filter((e) => !inFlight.has(e.id));
+    for (const e of taken) await deliverStored(e.id, e.payload);
+    return taken.length;
+  };
+  let retrying: Promise<void> | null = null;
+  const retryTimer = setInterval(() => {
+    if (retrying) return;
+    retrying = redeliverDue()
+      .then(() => undefined, (err: unknown) => opts.log.error({ err }, 'could not redeliver simulated webhooks'))
+      .finally(() => {
+        retrying = null;
+      });
+    track(retrying);
+  }, RETRY_TICK_MS);
+  retryTimer.unref();
 
   track(
     opts.db
@@ -86,8 +132,12 @@ export function createSimulatedEventSender(opts: {
       track(new Promise<void>((r) => setTimeout(r, opts.delayMs).unref()).then(() => deliverStored(id, payload)));
       return id;
     },
+    redeliverDue,
     async flush() {
       while (pending.size > 0) await Promise.all([...pending]);
+    },
+    close() {
+      clearInterval(retryTimer);
     },
   };
 }
