@@ -67,6 +67,10 @@ export const EnvSchema = Type.Object({
   AD_REWARDS_PER_DAY: Type.Integer({ minimum: 0, default: 5 }),
   /** Per-minute saving on ad-supported persona sessions for free users who accept ads. */
   AD_SUPPORTED_DISCOUNT_PERCENT: Type.Integer({ minimum: 0, maximum: 100, default: 50 }),
+
+  /** The first administrator: created (with the password) or promoted at every start. */
+  MINDBOT_ADMIN_EMAIL: Optional(Type.String({ minLength: 3, maxLength: 254 })),
+  MINDBOT_ADMIN_PASSWORD: Optional(Type.String({ minLength: 8, maxLength: 128 })),
 });
 
 export type Env = Static<typeof EnvSchema>;

@@ -15,10 +15,12 @@ export interface ServiceModule {
   port(config: Config): number;
   /** The service's route plugins; the gateway mounts them too. */
   routes(platform: Platform): FastifyPluginAsync[];
+  /** Routes served on this service's own port only, never through the gateway (the admin panel). */
+  portRoutes?(platform: Platform): FastifyPluginAsync[];
   /** Background jobs started once per process that runs this service. */
   workers?(platform: Platform): Worker[];
 }
 
 export function buildServiceApp(platform: Platform, service: ServiceModule): Promise<App> {
-  return createApp(platform, { name: service.name, title: service.title, routes: service.routes(platform) });
+  return createApp(platform, { name: service.name, title: service.title, routes: [...service.routes(platform), ...(service.portRoutes?.(platform) ?? [])] });
 }

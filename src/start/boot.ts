@@ -6,6 +6,7 @@ import type { App } from '../http/app.js';
 import type { Logger } from '../logger.js';
 import { createPlatform, type Platform } from '../platform.js';
 import { resolveSecrets } from '../secrets.js';
+import { ensureAdminFromConfig } from '../services/admin/index.js';
 import { SERVICES } from '../services/index.js';
 import { buildServiceApp, type Worker } from '../services/service.js';
 import { buildGatewayApp } from './gateway.js';
@@ -27,6 +28,7 @@ export async function boot(config: Config, log: Logger, db?: Database): Promise<
   const database = db ?? (await openDatabase(config));
   const applied = await migrate(database);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  await ensureAdminFromConfig(database, config, log);
   const secrets = await resolveSecrets(config);
   const platform = await createPlatform({ config, db: database, log, secrets });
 

@@ -22,6 +22,25 @@ export interface PaymentIntentResult {
   declineMessage?: string;
 }
 
+export interface RefundInput {
+  paymentIntentId: string;
+  /** This refund's amount (Stripe adds it to what the charge already had refunded). */
+  amountCents: number;
+  /** Deterministic per refund request: a retried call refunds nothing more. */
+  idempotencyKey: string;
+  metadata: Record<string, string>;
+  /**
+   * The charge as MindBot knows it, from which the simulation writes the `charge.refunded`
+   * event Stripe would send (Stripe knows its charge itself and ignores this).
+   */
+  charge: { amountCents: number; refundedCents: number; currency: string };
+}
+
+export interface RefundResult {
+  id: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'requires_action' | 'canceled';
+}
+
 /**
  * The one door to money. Fulfilment never happens here: it follows the signed
  * `payment_intent.*` webhook events, which Stripe (or the simulation) delivers.
@@ -34,6 +53,11 @@ export interface PaymentProvider {
    * card and gives its coupon back; a payment that succeeded meanwhile stays as it is.
    */
   cancelPaymentIntent(id: string): Promise<void>;
+  /**
+   * Refunds (part of) a payment. Nothing changes locally here: the provider's
+   * `charge.refunded` event applies it, like a refund made in Stripe's dashboard.
+   */
+  refund(input: RefundInput): Promise<RefundResult>;
   /** The SDK client, when payments are real. */
   readonly stripe: Stripe | null;
   /** The simulated event sender, when payments are simulated. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { simulatedId, type SimulatedEventSender } from '../simulated/events.js';
-import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider } from './provider.js';
+import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider, RefundInput, RefundResult } from './provider.js';
 
 /** Stripe's test payment methods that decline (pm_card_chargeDeclined, …InsufficientFunds, …). */
 const DECLINING = /Declined|chargeCustomerFail/;
@@ -14,6 +14,7 @@ const DECLINING = /Declined|chargeCustomerFail/;
  */
 export function createSimulatedPaymentProvider(events: SimulatedEventSender, clock: Clock): PaymentProvider {
   const byKey = new Map<string, PaymentIntentResult>();
+  const refundsByKey = new Map<string, RefundResult>();
   return {
     kind: 'simulated',
     stripe: null,
@@ -50,6 +51,27 @@ export function createSimulatedPaymentProvider(events: SimulatedEventSender, clo
       byKey.set(input.idempotencyKey, result);
       // Replays come right after the first call; an old key need not be remembered forever.
       if (byKey.size > 10_000) byKey.delete(byKey.keys().next().value!);
+      return result;
+    },
+    async refund(input: RefundInput): Promise<RefundResult> {
+      const seen = refundsByKey.get(input.idempotencyKey);
+      if (seen) return seen;
+      const refunded = Math.min(input.charge.amountCents, input.charge.refundedCents + input.amountCents);
+      // Stripe's charge.refunded carries the charge with its cumulative amount_refunded.
+      await events.send('charge.refunded', {
+        id: simulatedId('ch'),
+        object: 'charge',
+        amount: input.charge.amountCents,
+        amount_refunded: refunded,
+        currency: input.charge.currency,
+        payment_intent: input.paymentIntentId,
+        refunded: refunded >= input.charge.amountCents,
+        livemode: false,
+        metadata: input.metadata,
+      });
+      const result: RefundResult = { id: simulatedId('re'), status: 'succeeded' };
+      refundsByKey.set(input.idempotencyKey, result);
+      if (refundsByKey.size > 10_000) refundsByKey.delete(refundsByKey.keys().next().value!);
       return result;
     },
     async cancelPaymentIntent(id: string): Promise<void> {

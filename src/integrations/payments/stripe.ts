@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider, PaymentStatus } from './provider.js';
+import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider, PaymentStatus, RefundInput, RefundResult } from './provider.js';
 import { PaymentProviderError } from './provider.js';
 
 /** Payments through Stripe: a real PaymentIntent per purchase, created idempotently. */
@@ -35,6 +35,18 @@ export function createStripePaymentProvider(stripe: Stripe): PaymentProvider {
         }
         const message = err instanceof Error ? err.message : String(err);
         throw new PaymentProviderError(`Stripe refused to create the payment: ${message}`);
+      }
+    },
+    async refund(input: RefundInput): Promise<RefundResult> {
+      try {
+        const refund = await stripe.refunds.create(
+          { payment_intent: input.paymentIntentId, amount: input.amountCents, metadata: input.metadata },
+          { idempotencyKey: input.idempotencyKey },
+        );
+        return { id: refund.id, status: (refund.status ?? 'pending') as RefundResult['status'] };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new PaymentProviderError(`Stripe refused the refund: ${message}`);
       }
     },
     async cancelPaymentIntent(id: string): Promise<void> {

@@ -12,6 +12,12 @@ export interface SimulatedEventSender {
   send(type: string, object: Record<string, unknown>): Promise<string>;
   /** Delivers again the events whose retry is due; returns how many were taken. */
   redeliverDue(): Promise<number>;
+  /**
+   * Delivers one stored event now (an operator's replay of a failed one): 'delivered', 'failed'
+   * (still stored, retried later), or 'gone' (no such event waiting: already delivered).
+   * The handler applies each event id once, so a replay never applies anything twice.
+   */
+  redeliver(id: string): Promise<'delivered' | 'failed' | 'gone'>;
   /** Awaits every queued delivery (tests call it to be deterministic; shutdown lets them land). */
   flush(): Promise<void>;
   /** Stops looking for due retries. */
@@ -133,6 +139,13 @@ export function createSimulatedEventSender(opts: {
       return id;
     },
     redeliverDue,
+    async redeliver(id) {
+      const [row] = await opts.db.query<{ payload: string }>(`SELECT payload FROM simulated_webhook_events WHERE id = $1`, [id]);
+      if (!row) return 'gone';
+      await deliverStored(id, row.payload);
+      const left = await opts.db.query(`SELECT 1 FROM simulated_webhook_events WHERE id = $1`, [id]);
+      return left.length === 0 ? 'delivered' : 'failed';
+    },
     async flush() {
       while (pending.size > 0) await Promise.all([...pending]);
     },

@@ -47,7 +47,7 @@ const ratingOf = (r: PersonaRow): number | null => (r.rating === null ? null : N
  * else's are.
  */
 export async function listPersonas(q: Queryable, query: ListQuery, viewerId: string | null): Promise<PersonaRow[]> {
-  const where = [viewerId ? '(owner_id IS NULL OR owner_id = $1)' : 'owner_id IS NULL'];
+  const where = [viewerId ? '(owner_id IS NULL OR owner_id = $1)' : 'owner_id IS NULL', 'published'];
   const params: unknown[] = viewerId ? [viewerId] : [];
   if (query.category) {
     params.push(query.category);
@@ -73,13 +73,14 @@ const ORDER: Record<NonNullable<ListQuery['sort_by']>, string> = {
 };
 
 /**
- * A persona the viewer may see: any catalogue persona, or a custom persona they own.
+ * A persona the viewer may see: any published catalogue persona, or a published custom
+ * persona they own (an admin unpublishes or takes one down).
  * Someone else's custom persona is "not found", exactly like a slug that does not exist.
  */
 export async function findVisiblePersona(q: Queryable, slug: string, viewerId: string | null): Promise<PersonaRow> {
   const row = await one<PersonaRow>(
     q,
-    `SELECT * FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2)`,
+    `SELECT * FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2) AND published`,
     [slug, viewerId],
   );
   if (!row) throw notFound(`No persona with the slug "${slug}".`);

@@ -14,9 +14,9 @@ export async function listCategories(q: Queryable) {
     popular_personas: string[];
   }>(
     `SELECT c.value, c.label, c.description, c.icon,
-            (SELECT COUNT(*) FROM personas p WHERE p.category = c.value AND p.owner_id IS NULL) AS persona_count,
+            (SELECT COUNT(*) FROM personas p WHERE p.category = c.value AND p.owner_id IS NULL AND p.published) AS persona_count,
             ARRAY(SELECT p.slug FROM personas p
-                   WHERE p.category = c.value AND p.owner_id IS NULL AND p.usage_count > 0
+                   WHERE p.category = c.value AND p.owner_id IS NULL AND p.published AND p.usage_count > 0
                    ORDER BY p.usage_count DESC, p.slug LIMIT $1) AS popular_personas
        FROM persona_categories c
       ORDER BY c.sort_order, c.value`,

@@ -14,7 +14,8 @@ export interface Balance {
 }
 
 export type LedgerKind =
-  | 'activation' | 'session_debit' | 'expiry' | 'refund_reversal' | 'admin_grant' | 'ad_reward' | 'dispute_hold' | 'dispute_release';
+  | 'activation' | 'session_debit' | 'expiry' | 'refund_reversal' | 'admin_grant' | 'ad_reward' | 'dispute_hold' | 'dispute_release'
+  | 'admin_void';
 
 /** Seconds usable now: active cards not yet past their expiry, whether or not the sweeper ran. */
 export async function getBalance(q: Queryable, userId: string, now: Date): Promise<Balance> {
@@ -90,6 +91,33 @@ export async function grantSeconds(
   const card = rows[0];
   if (!card) return;
   await writeEntry(tx, { userId: g.userId, cardId: card.id, kind: g.kind, seconds: g.seconds, now, reference: g.reference });
+}
+
+/**
+ * Takes back what is still unspent on an active card (an admin's void): the remaining seconds
+ * leave by one `admin_void` entry; what was already spent stays spent. Locks the holder, then
+ * the card. Returns the card's remaining seconds before and how many were removed (0 when
+ * nothing was left), or undefined when the card is not active on someone's balance.
+ */
+export async function voidUnspentSeconds(
+  tx: Queryable,
+  cardId: string,
+  now: Date,
+): Promise<{ userId: string; remainingBefore: number; removed: number } | undefined> {
+  const [holder] = await tx.query<{ user_id: string | null }>(`SELECT user_id FROM time_cards WHERE id = $1`, [cardId]);
+  if (!holder?.user_id) return undefined;
+  await lockUser(tx, holder.user_id);
+  const [card] = await tx.query<{ user_id: string; status: string; remaining_seconds: number }>(
+    `SELECT user_id, status, remaining_seconds FROM time_cards WHERE id = $1 FOR UPDATE`,
+    [cardId],
+  );
+  if (!card || card.status !== 'active' || card.user_id !== holder.user_id) return undefined;
+  const removed = card.remaining_seconds;
+  if (removed > 0) {
+    await tx.query(`UPDATE time_cards SET remaining_seconds = 0 WHERE id = $1`, [cardId]);
+    await writeEntry(tx, { userId: card.user_id, cardId, kind: 'admin_void', seconds: -removed, now });
+  }
+  return { userId: card.user_id, remainingBefore: removed, removed };
 }
 
 /**

@@ -115,7 +115,7 @@ export async function startTimeSession(platform: Platform, input: StartSessionIn
   });
 }
 
-interface EndRow {
+export interface EndRow {
   /** 'extended': a sweep found the session short of what its balance now affords; it goes on. */
   outcome: 'ended' | 'done' | 'missing' | 'extended';
   body: EndSessionBody | null;
@@ -164,6 +164,16 @@ export async function endTimeSessionsInRoom(platform: Platform, roomName: string
 /** Ends one session by our id unless it has ended already; true when this call ended it. */
 export async function endById(platform: Platform, id: string, reason: string): Promise<boolean> {
   return (await endSession(platform, { id }, null, reason)).outcome === 'ended';
+}
+
+/**
+ * Ends one session by our id inside the caller's transaction, so what else the caller writes
+ * (an admin's audit entry) commits with the end. The same idempotent end as every other.
+ */
+export async function endByIdIn(tx: Queryable, id: string, reason: string, now: Date): Promise<EndRow> {
+  const [row] = await tx.query<EndRow>(END_SQL, [null, null, id, now, null, reason]);
+  if (!row) throw new Error('time_session_end returned no row');
+  return row;
 }
 
 /**
