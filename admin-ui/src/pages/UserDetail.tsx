@@ -1,0 +1,224 @@
+import { Link } from 'wouter';
+import { api } from '../api';
+import { ActionButton, Badge, ErrorBox, Section, Stat } from '../components/ui';
+import { minutes, money, when } from '../format';
+import { useApi } from '../hooks';
+
+interface Card {
+  id: string;
+  kind: string;
+  status: string;
+  total_seconds: number;
+  remaining_seconds: number;
+  amount_cents: number;
+  expires_at: string | null;
+  created_at: string;
+  held: boolean;
+}
+interface Session {
+  id: string;
+  persona_slug: string | null;
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  billed_seconds: number | null;
+  charged_seconds: number | null;
+  end_reason: string | null;
+}
+interface Payment {
+  id: string;
+  amount_cents: number;
+  currency: string;
+  status: string;
+  purpose: string;
+  created_at: string;
+}
+interface Detail {
+  id: string;
+  email: string;
+  full_name: string;
+  role: string;
+  status: 'active' | 'disabled';
+  created_at: string;
+  last_login: string | null;
+  balance: { total_seconds: number; active_cards: number; next_expiration: string | null };
+  cards: Card[];
+  sessions: Session[];
+  payments: Payment[];
+  subscription: { plan_id: string; status: string; current_period_end: string | null } | null;
+  ad_rewards: { id: string; reward_type: string; time_reward_seconds: number | null; discount_percent: number | null; created_at: string }[];
+}
+
+const Empty = ({ cols }: { cols: number }) => (
+  <tr>
+    <td colSpan={cols} className="muted">
+      None.
+    </td>
+  </tr>
+);
+
+export function UserDetail({ id }: { id: string }) {
+  const { data: u, error, reload } = useApi<Detail>(`/admin/users/${encodeURIComponent(id)}`);
+  if (error) return <ErrorBox error={error} />;
+  if (!u) return <p className="muted">Loading…</p>;
+  const grant = async (v: Record<string, string>) => api.post(`/admin/users/${u.id}/grants`, { minutes: Number(v.minutes), reason: v.reason });
+  return (
+    <>
+      <p>
+        <Link href="/users">← Users</Link>
+      </p>
+      <header className="page-head">
+        <div>
+          <h1>{u.full_name}</h1>
+          <p className="muted">
+            {u.email} · {u.role} · joined {when(u.created_at)} · last sign-in {when(u.last_login)}
+          </p>
+        </div>
+        <div className="card-actions">
+          {u.status === 'active' ? (
+            <ActionButton
+              label="Disable account"
+              title={`Disable ${u.email}?`}
+              description="Their access and refresh tokens stop working at once and any live session ends, billed up to now."
+              destructive
+              onConfirm={(v) => api.post(`/admin/users/${u.id}/disable`, { reason: v.reason })}
+              onDone={reload}
+            />
+          ) : (
+            <ActionButton label="Enable account" title={`Enable ${u.email}?`} description="They will have to sign in again." onConfirm={(v) => api.post(`/admin/users/${u.id}/enable`, { reason: v.reason })} onDone={reload} />
+          )}
+        </div>
+      </header>
+      <div className="stats">
+        <Stat testId="user-balance" label="Balance" value={minutes(u.balance.total_seconds)} sub={`${u.balance.active_cards} active cards · next expiry ${when(u.balance.next_expiration)}`} />
+        <Stat label="Status" value={u.status === 'active' ? <Badge tone="good">active</Badge> : <Badge tone="bad">disabled</Badge>} />
+        <Stat label="Subscription" value={u.subscription ? `${u.subscription.plan_id}` : 'Free'} sub={u.subscription ? `${u.subscription.status} until ${when(u.subscription.current_period_end)}` : undefined} />
+      </div>
+      <Section
+        title="Time cards"
+        actions={
+          <ActionButton
+            label="Grant minutes"
+            title={`Grant minutes to ${u.email}`}
+            description="Credited at once as a card of its own (kind admin_grant), valid for a year."
+            fields={[{ name: 'minutes', label: 'Minutes', type: 'number', min: 1 }]}
+            confirmLabel="Grant"
+            onConfirm={grant}
+            onDone={reload}
+          />
+        }
+      >
+        <table>
+          <thead>
+            <tr>
+              <th>Card</th>
+              <th>Kind</th>
+              <th>Status</th>
+              <th className="num">Remaining / total</th>
+              <th className="num">Paid</th>
+              <th>Expires</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {u.cards.length === 0 && <Empty cols={7} />}
+            {u.cards.map((c) => (
+              <tr key={c.id}>
+                <td className="mono">{c.id}</td>
+                <td>{c.kind}</td>
+                <td>{c.status}</td>
+                <td className="num">
+                  {minutes(c.remaining_seconds)} / {minutes(c.total_seconds)}
+                </td>
+                <td className="num">{c.amount_cents ? money(c.amount_cents) : '—'}</td>
+                <td>{when(c.expires_at)}</td>
+                <td>
+                  {c.status === 'active' && c.held && c.remaining_seconds > 0 && (
+                    <ActionButton
+                      small
+                      label="Void"
+                      title="Void the unspent time on this card?"
+                      description={`${minutes(c.remaining_seconds)} leave the balance; what was spent stays spent.`}
+                      destructive
+                      onConfirm={(v) => api.post(`/admin/cards/${c.id}/void`, { reason: v.reason })}
+                      onDone={reload}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section title="Sessions">
+        <table>
+          <thead>
+            <tr>
+              <th>Started</th>
+              <th>Persona</th>
+              <th>Status</th>
+              <th className="num">Billed</th>
+              <th className="num">Charged</th>
+              <th>Ended because</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {u.sessions.length === 0 && <Empty cols={7} />}
+            {u.sessions.map((s) => (
+              <tr key={s.id}>
+                <td>{when(s.started_at)}</td>
+                <td>{s.persona_slug ?? '—'}</td>
+                <td>{s.status === 'active' ? <Badge tone="warn">live</Badge> : s.status}</td>
+                <td className="num">{minutes(s.billed_seconds)}</td>
+                <td className="num">{minutes(s.charged_seconds)}</td>
+                <td>{s.end_reason ?? '—'}</td>
+                <td>
+                  {s.status === 'active' && (
+                    <ActionButton small destructive label="End" title="End this session now?" description="Billed up to now; its LiveKit room is closed." onConfirm={(v) => api.post(`/admin/sessions/${s.id}/end`, { reason: v.reason })} onDone={reload} />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section title="Payments">
+        <table>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Purpose</th>
+              <th>Status</th>
+              <th className="num">Amount</th>
+            </tr>
+          </thead>
+          <tbody>
+            {u.payments.length === 0 && <Empty cols={4} />}
+            {u.payments.map((p) => (
+              <tr key={p.id}>
+                <td>{when(p.created_at)}</td>
+                <td>{p.purpose}</td>
+                <td>{p.status}</td>
+                <td className="num">{money(p.amount_cents, p.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section title="Ad rewards">
+        {u.ad_rewards.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul>
+            {u.ad_rewards.map((a) => (
+              <li key={a.id}>
+                {when(a.created_at)}: {a.reward_type === 'time' ? minutes(a.time_reward_seconds) : `${a.discount_percent}% off`}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+    </>
+  );
+}
