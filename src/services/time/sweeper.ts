@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform.js';
 import type { Worker } from '../service.js';
-import { expireUserCards, lockUser } from './ledger.js';
+import { expireUserCards } from './ledger.js';
+import { lockUser } from '../../db/locks.js';
 import { closeAtCap } from './sessions.js';
 
 export interface SweepResult {
