@@ -17,8 +17,7 @@ CREATE TABLE admin_audit (
 CREATE INDEX admin_audit_created_idx ON admin_audit (created_at DESC, id DESC);
 CREATE INDEX admin_audit_admin_idx ON admin_audit (admin_id, created_at DESC);
 CREATE INDEX admin_audit_object_idx ON admin_audit (object_type, object_id, created_at DESC);
-CREATE TRIGGER admin_audit_append_only BEFORE UPDATE OR DELETE ON admin_audit
-  FOR EACH ROW EXECUTE FUNCTION forbid_mutation();
+-- Append-only: its forbid_mutation trigger is in sql/functions/append-only.sql.
 
 ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_kind_check,
   ADD CONSTRAINT ledger_entries_kind_check

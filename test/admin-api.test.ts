@@ -3,7 +3,7 @@ import type { App } from '../src/http/app.js';
 import { buildServiceApp } from '../src/services/service.js';
 import { timeService } from '../src/services/time/index.js';
 import { getBalance } from '../src/services/time/ledger.js';
-import { checkCoupon } from '../src/services/monetization/coupons.js';
+import { checkCoupon } from '../src/services/coupons/coupons.js';
 import { ledgerSeconds } from './support/accounts.js';
 import { buildAdminTestApp, buildGatewayApp, signInAdmin } from './support/admin.js';
 import { EXPECTED, SCENARIO, seedScenario, type Seeded } from './support/admin-scenario.js';
@@ -77,7 +77,7 @@ describe('who gets in', () => {
   });
 
   it('promotes an existing account, audited as the platform', async () => {
-    const { ensureAdmin } = await import('../src/services/admin/first-admin.js');
+    const { ensureFirstAdmin: ensureAdmin } = await import('../src/start/first-admin.js');
     const u = await createUser(platform, { email: 'promote-me@example.com' });
     expect(await ensureAdmin(platform.db, { email: 'PROMOTE-me@example.com', now: platform.clock.now(), reason: 'cli' })).toBe('promoted');
     expect(await ensureAdmin(platform.db, { email: 'promote-me@example.com', now: platform.clock.now(), reason: 'cli' })).toBe('unchanged');

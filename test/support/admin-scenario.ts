@@ -1,5 +1,5 @@
 import type { App } from '../../src/http/app.js';
-import { ensureAdmin } from '../../src/services/admin/first-admin.js';
+import { ensureFirstAdmin as ensureAdmin } from '../../src/start/first-admin.js';
 import { grantMinutes, type Actor } from '../../src/services/admin/user-actions.js';
 import { refundPayment } from '../../src/services/admin/money.js';
 import { grantSeconds } from '../../src/services/time/ledger.js';

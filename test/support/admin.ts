@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import type { RouteOptions } from 'fastify';
 import { createApp, type App } from '../../src/http/app.js';
 import { adminPort, type AdminOptions } from '../../src/services/admin/index.js';
-import { ensureAdmin } from '../../src/services/admin/first-admin.js';
+import { sessionRoutes } from '../../src/services/auth/session-routes.js';
+import { ensureFirstAdmin } from '../../src/start/first-admin.js';
 import { buildGatewayApp } from '../../src/start/gateway.js';
 import type { TestPlatform } from './platform.js';
 
@@ -19,7 +20,7 @@ export interface AdminTestApp {
  * The admin port's app as port 8002 builds it, with a hook that records every route it
  * registers, so a test can walk all of them (a route added later cannot escape).
  */
-export async function buildAdminTestApp(platform: TestPlatform, opts: AdminOptions = {}): Promise<AdminTestApp> {
+export async function buildAdminTestApp(platform: TestPlatform, opts: Partial<AdminOptions> = {}): Promise<AdminTestApp> {
   const routes: { method: string; url: string }[] = [];
   const record = fp(async (app) => {
     app.addHook('onRoute', (r: RouteOptions) => {
@@ -29,14 +30,14 @@ export async function buildAdminTestApp(platform: TestPlatform, opts: AdminOptio
   const app = await createApp(platform, {
     name: 'admin',
     title: 'MindBot Admin Panel',
-    routes: [record, adminPort(platform, { targets: async () => [], ...opts })],
+    routes: [record, adminPort(platform, { targets: async () => [], signInRoutes: sessionRoutes(platform), ...opts })],
   });
   return { app, routes };
 }
 
 /** The first admin, made as the start-up makes it; returns a signed-in token. */
 export async function signInAdmin(platform: TestPlatform, app: App): Promise<{ id: string; token: string; auth: { authorization: string } }> {
-  await ensureAdmin(platform.db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, now: platform.clock.now(), reason: 'test' });
+  await ensureFirstAdmin(platform.db, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, now: platform.clock.now(), reason: 'test' });
   const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
   if (res.statusCode !== 200) throw new Error(`admin login failed: ${res.statusCode} ${res.body}`);
   const token = res.json().access_token as string;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { simulatedId, type SimulatedEventSender } from '../simulated/events.js';
 import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider, RefundInput, RefundResult } from './provider.js';
+import { createSimulatedSubscriptionBilling } from './subscriptions-simulated.js';
 
 /** Stripe's test payment methods that decline (pm_card_chargeDeclined, …InsufficientFunds, …). */
 const DECLINING = /Declined|chargeCustomerFail/;
@@ -17,8 +18,8 @@ export function createSimulatedPaymentProvider(events: SimulatedEventSender, clo
   const refundsByKey = new Map<string, RefundResult>();
   return {
     kind: 'simulated',
-    stripe: null,
-    events,
+    subscriptions: createSimulatedSubscriptionBilling(events, clock),
+    redeliver: (which) => events.redeliver(which),
     flush: () => events.flush(),
     async createPaymentIntent(input: CreatePaymentInput): Promise<PaymentIntentResult> {
       const seen = byKey.get(input.idempotencyKey);

@@ -10,24 +10,18 @@ export type WebhookDelivery = (rawBody: Buffer, signature: string) => Promise<un
 export interface SimulatedEventSender {
   /** Records a Stripe-shaped event (durably, as Stripe has it once its API answered) and queues its delivery; returns its id. */
   send(type: string, object: Record<string, unknown>): Promise<string>;
-  /** Delivers again the events whose retry is due; returns how many were taken. */
-  redeliverDue(): Promise<number>;
   /**
-   * Delivers one stored event now (an operator's replay of a failed one): 'delivered', 'failed'
-   * (still stored, retried later), or 'gone' (no such event waiting: already delivered).
-   * The handler applies each event id once, so a replay never applies anything twice.
+   * Delivers again the events whose retry is due ('due'), or every event still stored ('all':
+   * what a previous run left behind, at a start), or one event now (`{ id }`: an operator's
+   * replay of a failed one); returns how many were taken. The webhooks service's redelivery
+   * worker calls it. The handler applies each event id once, so a replay applies nothing twice.
    */
-  redeliver(id: string): Promise<'delivered' | 'failed' | 'gone'>;
+  redeliver(which: 'due' | 'all' | { id: string }): Promise<number>;
   /** Awaits every queued delivery (tests call it to be deterministic; shutdown lets them land). */
   flush(): Promise<void>;
-  /** Stops looking for due retries. */
-  close(): void;
 }
 
 export const SIMULATED_API_VERSION = '2025-01-27.acacia';
-
-/** How often the outbox is looked at for retries that are due. */
-const RETRY_TICK_MS = 10_000;
 
 export const simulatedId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 
@@ -36,8 +30,9 @@ export const simulatedId = (prefix: string): string => `${prefix}_${randomBytes(
  * `simulated_webhook_events`, signs it with the webhook secret and hands it to the same
  * handler Stripe's POST reaches, after `delayMs`. A delivered event is deleted. One that still
  * fails after a few quick tries is tried again later, as Stripe does: after 30 s, then
- * doubling waits of at most an hour. A start delivers whatever a previous run left behind (it
- * stopped, or crashed, first). Duplicates are harmless: the handler applies each event id once.
+ * doubling waits of at most an hour, by `redeliver`, which also delivers at a start whatever a
+ * previous run left behind (it stopped, or crashed, first). Duplicates are harmless: the
+ * handler applies each event id once.
  */
 export function createSimulatedEventSender(opts: {
   webhookSecret: string;
@@ -85,37 +80,21 @@ export function createSimulatedEventSender(opts: {
     opts.log.error({ eventId: id, nextAttemptAt: row?.next_attempt_at }, 'simulated webhook not delivered; it will be tried again');
   };
 
-  const redeliverDue = async (): Promise<number> => {
-    const due = await opts.db.query<{ id: string; payload: string }>(
-      `SELECT id, payload FROM simulated_webhook_events
-        WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 100`,
-      [opts.clock.now()],
+  const redeliver = async (which: 'due' | 'all' | { id: string }): Promise<number> => {
+    const stored = await opts.db.query<{ id: string; payload: string }>(
+      typeof which === 'object'
+        ? `SELECT id, payload FROM simulated_webhook_events WHERE id = $1`
+        : which === 'due'
+        ? `SELECT id, payload FROM simulated_webhook_events
+            WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 100`
+        : `SELECT id, payload FROM simulated_webhook_events ORDER BY created_at, id`,
+      typeof which === 'object' ? [which.id] : which === 'due' ? [opts.clock.now()] : [],
     );
-    const taken = due.filter((e) => !inFlight.has(e.id));
+    const taken = stored.filter((e) => !inFlight.has(e.id));
+    if (which === 'all' && taken.length > 0) opts.log.info({ events: taken.length }, 'delivering simulated webhooks a previous run left behind');
     for (const e of taken) await deliverStored(e.id, e.payload);
     return taken.length;
   };
-  let retrying: Promise<void> | null = null;
-  const retryTimer = setInterval(() => {
-    if (retrying) return;
-    retrying = redeliverDue()
-      .then(() => undefined, (err: unknown) => opts.log.error({ err }, 'could not redeliver simulated webhooks'))
-      .finally(() => {
-        retrying = null;
-      });
-    track(retrying);
-  }, RETRY_TICK_MS);
-  retryTimer.unref();
-
-  track(
-    opts.db
-      .query<{ id: string; payload: string }>(`SELECT id, payload FROM simulated_webhook_events ORDER BY created_at, id`)
-      .then(async (left) => {
-        if (left.length > 0) opts.log.info({ events: left.length }, 'delivering simulated webhooks a previous run left behind');
-        for (const e of left) await deliverStored(e.id, e.payload);
-      })
-      .catch((err: unknown) => opts.log.error({ err }, 'could not read undelivered simulated webhooks')),
-  );
 
   return {
     async send(type, object) {
@@ -138,19 +117,9 @@ export function createSimulatedEventSender(opts: {
       track(new Promise<void>((r) => setTimeout(r, opts.delayMs).unref()).then(() => deliverStored(id, payload)));
       return id;
     },
-    redeliverDue,
-    async redeliver(id) {
-      const [row] = await opts.db.query<{ payload: string }>(`SELECT payload FROM simulated_webhook_events WHERE id = $1`, [id]);
-      if (!row) return 'gone';
-      await deliverStored(id, row.payload);
-      const left = await opts.db.query(`SELECT 1 FROM simulated_webhook_events WHERE id = $1`, [id]);
-      return left.length === 0 ? 'delivered' : 'failed';
-    },
+    redeliver,
     async flush() {
       while (pending.size > 0) await Promise.all([...pending]);
-    },
-    close() {
-      clearInterval(retryTimer);
     },
   };
 }

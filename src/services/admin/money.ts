@@ -2,7 +2,7 @@ import { one, type Queryable } from '../../db/database.js';
 import { AppError, conflict, notFound, validationFailed } from '../../http/errors.js';
 import { PaymentProviderError } from '../../integrations/payments/provider.js';
 import type { Platform } from '../../platform.js';
-import { normalizeCode } from '../monetization/coupons.js';
+import { normalizeCode } from '../coupons/coupons.js';
 import { TIME_CARD_PURPOSE } from '../time/stripe-events.js';
 import { writeAudit } from './audit.js';
 import { decodeCursor, iso, type Cursor } from './page.js';

@@ -10,12 +10,10 @@ export interface ServiceTarget {
 const PROBE_TIMEOUT_MS = 1500;
 
 /** Every service at its configured port on this host (the gateway too). */
-export async function serviceTargets(config: Config): Promise<ServiceTarget[]> {
-  // Imported here: the list of services includes this one.
-  const { SERVICES } = await import('../index.js');
+export function serviceTargets(config: Config, services: readonly { name: string; port(config: Config): number }[]): ServiceTarget[] {
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const base = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return [...SERVICES.map((s) => ({ name: s.name, url: base(s.port(config)) })), { name: 'gateway', url: base(config.GATEWAY_PORT) }];
+  return [...services.map((s) => ({ name: s.name, url: base(s.port(config)) })), { name: 'gateway', url: base(config.GATEWAY_PORT) }];
 }
 
 async function get(url: string): Promise<{ status: number; text: string } | null> {

@@ -4,7 +4,8 @@ import { conflict, notFound } from '../../http/errors.js';
 import { revokeUserTokens } from '../../http/user-standing.js';
 import type { Platform } from '../../platform.js';
 import { CARD_VALIDITY_DAYS } from '../time/cards.js';
-import { getBalance, grantSeconds, lockUser, voidUnspentSeconds } from '../time/ledger.js';
+import { lockUser } from '../../db/locks.js';
+import { getBalance, grantSeconds, voidUnspentSeconds } from '../time/ledger.js';
 import { endByIdIn } from '../time/sessions.js';
 import { writeAudit } from './audit.js';
 

@@ -82,10 +82,10 @@ export async function replayWebhook(platform: Platform, actor: Actor, id: string
     throw notFound('No webhook event with that id.');
   }
   if (stored.failed_rounds === 0) throw conflict('This event has not failed: it is still being delivered.');
-  const events = platform.payments.events;
-  if (!events) throw conflict('Only simulated deliveries are replayed here; Stripe retries its own.');
-  const outcome = await events.redeliver(id);
-  const status: WebhookStatus = outcome === 'failed' ? 'failed' : 'processed';
+  if (platform.payments.kind !== 'simulated') throw conflict('Only simulated deliveries are replayed here; Stripe retries its own.');
+  await platform.payments.redeliver({ id });
+  const left = await one(platform.db, `SELECT 1 FROM simulated_webhook_events WHERE id = $1`, [id]);
+  const status: WebhookStatus = left ? 'failed' : 'processed';
   await writeAudit(platform.db, {
     adminId: actor.adminId, action: 'webhook.replay', objectType: 'webhook', objectId: id, reason: actor.reason, at: now,
     before: { status: 'failed', failed_rounds: stored.failed_rounds, type: stored.type }, after: { status },

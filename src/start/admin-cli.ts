@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config.js';
-import { migrate } from '../../db/migrate.js';
-import { openDatabase } from '../../db/open.js';
-import { AppError } from '../../http/errors.js';
-import { ensureAdmin, generatedPassword } from './first-admin.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import { AppError } from '../http/errors.js';
+import { generatedPassword } from '../services/auth/admins.js';
+import { findUserByEmail } from '../services/auth/users.js';
+import { ensureFirstAdmin } from './first-admin.js';
 
 const USAGE = 'usage: npm run admin -- create --email <email> [--password <password>] [--name <full name>]';
 
@@ -22,10 +24,9 @@ async function main(argv: string[]): Promise<number> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
-    const { findUserByEmail } = await import('../auth/users.js');
     const exists = (await findUserByEmail(db, values.email)) !== undefined;
     const password = values.password ?? (exists ? undefined : generatedPassword());
-    const outcome = await ensureAdmin(db, { email: values.email, password, fullName: values.name, now: new Date(), reason: 'npm run admin -- create' });
+    const outcome = await ensureFirstAdmin(db, { email: values.email, password, fullName: values.name, now: new Date(), reason: 'npm run admin -- create' });
     if (outcome === 'created') {
       console.log(`Created administrator ${values.email}.`);
       if (!values.password) console.log(`Password (shown once): ${password}`);
