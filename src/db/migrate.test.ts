@@ -41,7 +41,7 @@ describe('migrations', () => {
     expect(families.map((f) => f.family)).toEqual(['ad-interactions', 'append-only', 'time-balance', 'time-format', 'time-ledger', 'time-sessions']);
     const triggers = await db.query<{ tgname: string }>(`SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
         WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace ORDER BY tgname`);
-    expect(triggers.map((t) => t.tgname)).toEqual(['ad_interactions_guard', 'ledger_entries_append_only', 'payment_history_append_only']);
+    expect(triggers.map((t) => t.tgname)).toEqual(['ad_interactions_guard', 'admin_audit_append_only', 'ledger_entries_append_only', 'payment_history_append_only']);
     // The dropped 0008 function never comes back.
     expect(await db.query(`SELECT 1 FROM pg_proc WHERE proname = 'time_cards_listed' AND pronamespace = current_schema()::regnamespace`)).toEqual([]);
   });
