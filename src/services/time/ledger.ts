@@ -106,7 +106,7 @@ export async function voidUnspentSeconds(
     `SELECT user_id, status, remaining_seconds FROM time_cards WHERE id = $1 FOR UPDATE`,
     [cardId],
   );
-  if (!card || card.status !== 'active' || card.user_id !== holder.user_id) return undefined;
+  if (card?.status !== 'active' || card.user_id !== holder.user_id) return undefined;
   const removed = card.remaining_seconds;
   if (removed > 0) {
     await tx.query(`UPDATE time_cards SET remaining_seconds = 0 WHERE id = $1`, [cardId]);
