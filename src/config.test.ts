@@ -8,6 +8,7 @@ const productionSecrets = {
   LIVEKIT_API_SECRET: 's'.repeat(32),
   STRIPE_WEBHOOK_SECRET: 'whsec_x',
   STRIPE_SECRET_KEY: 'sk_live_x',
+  AGENT_API_KEY: 'a'.repeat(32),
 };
 
 describe('loadConfig', () => {
