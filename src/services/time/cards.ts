@@ -30,7 +30,7 @@ const LISTED_CARDS = 100;
 
 /**
  * GET /time/balance's body as JSON text, built by the database in one call
- * (`time_balance_body`, migrations/0009_balance_body.sql): the hottest read of the API
+ * (`time_balance_body`, sql/functions/time-balance.sql): the hottest read of the API
  * never parses and re-serialises card rows.
  */
 export async function balanceBodyJson(q: Queryable, userId: string, now: Date): Promise<string> {
