@@ -1,5 +1,5 @@
 import { one, type Queryable } from '../../db/database.js';
-import type { Moderator } from '../../integrations/moderation/index.js';
+import type { Moderator } from '../../integrations/moderation/moderator.js';
 import type { Platform } from '../../platform.js';
 import { passesModeration } from './moderate.js';
 import { sanitiseUserText } from './prompt.js';

@@ -1,5 +1,5 @@
 import { AppError, validationFailed } from '../../http/errors.js';
-import { ModerationUnavailable, type Moderator } from '../../integrations/moderation/index.js';
+import { ModerationUnavailable, type Moderator } from '../../integrations/moderation/moderator.js';
 import type { Logger } from '../../logger.js';
 
 const unavailable = () =>

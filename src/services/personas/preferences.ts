@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.js';
 import { validationFailed, type FieldError } from '../../http/errors.js';
-import type { Moderator } from '../../integrations/moderation/index.js';
+import type { Moderator } from '../../integrations/moderation/moderator.js';
 import type { Platform } from '../../platform.js';
 import type { PersonaRow } from './catalogue.js';
 import { requireModerated } from './moderate.js';

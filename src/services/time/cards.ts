@@ -2,7 +2,8 @@ import { one, type Queryable } from '../../db/database.js';
 import { conflict, notFound, validationFailed } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
 import { normalizeActivationCode } from './activation-code.js';
-import { lockUser, toMinutes, writeEntry } from './ledger.js';
+import { toMinutes, writeEntry } from './ledger.js';
+import { lockUser } from '../../db/locks.js';
 
 /** A card is usable for this long after activation. */
 export const CARD_VALIDITY_DAYS = 365;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/database.js';
+import { lockUser } from '../../db/locks.js';
 
 /**
  * The minute ledger. A card's `remaining_seconds` is its running balance and every change
@@ -46,12 +47,6 @@ export function balanceBody(b: Balance): {
     active_cards: b.activeCards,
     next_expiration: b.nextExpiration ? b.nextExpiration.toISOString() : null,
   };
-}
-
-/** Serialises balance changes of one user (take it before touching their cards). */
-export async function lockUser(tx: Queryable, userId: string): Promise<void> {
-  const rows = await tx.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-  if (rows.length === 0) throw new Error(`lockUser: no user ${userId}`);
 }
 
 export async function writeEntry(

@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform.js';
 import type { Worker } from '../service.js';
-import { expireUserCards, lockUser } from './ledger.js';
+import { lockUser } from '../../db/locks.js';
+import { expireUserCards } from './ledger.js';
 import { closeQueuedRooms, queueRoomDeletion } from './room-closing.js';
 import { closeAtCap, endById } from './sessions.js';
 
