@@ -39,9 +39,10 @@ function roleOf(participant: Participant, ownerId: string): 'user' | 'agent' | '
 /**
  * Applies one LiveKit webhook: verified with WebhookReceiver (a JWT signed with our API
  * secret whose `sha256` claim is the body's hash), recorded by event id so a redelivery
- * does nothing, and — when the room's owner left or the room closed — ends that user's
- * live time sessions in the room that began before the event, exactly as the Time
- * service ends them, so billing does not wait for the client to call end.
+ * does nothing. When the room's owner or (in a persona session) the agent left, or the room
+ * closed, it ends that user's live time sessions in the room that began before the event,
+ * exactly as the Time service ends them, so billing does not wait for the client to call
+ * end. When the owner and the agent have both joined, the persona session's billing starts.
  */
 export async function handleLiveKitWebhook(platform: Platform, body: string, authorization: string | undefined): Promise<LiveKitOutcome> {
   if (!authorization) throw unauthenticated('The LiveKit webhook Authorization header is missing.');
