@@ -18,6 +18,7 @@ ALTER TABLE persona_sessions
   ADD COLUMN quality text CHECK (quality IN ('low', 'standard', 'high')),
   ADD COLUMN user_joined_at timestamptz,
   ADD COLUMN agent_joined_at timestamptz;
+-- Sessions before this got no voice quality at all; 'high' was never granted, so it was standard.
 UPDATE persona_sessions SET quality = CASE WHEN quality_preference = 'high' THEN 'standard' ELSE quality_preference END;
 ALTER TABLE persona_sessions ALTER COLUMN quality SET NOT NULL;
 
