@@ -245,6 +245,19 @@ describe('disable, enable, session end', () => {
     expect((await gateway.inject({ method: 'POST', url: '/auth/login', payload: { email: 'carol@example.com', password: 'carol password' } })).statusCode).toBe(200);
   });
 
+  it('a room LiveKit fails to close stays queued for the sweeper; the session is ended all the same', async () => {
+    const failing = { ...platform, rooms: { deleteRoom: async () => { throw new Error('livekit down'); } } } as TestPlatform;
+    const { app: down } = await buildAdminTestApp(failing);
+    const u = await createUser(platform);
+    await call('POST', `/admin/users/${u.id}/grants`, { minutes: 10, reason: 'test' });
+    await gateway.inject({ method: 'POST', url: '/time/session/start', headers: u.auth, payload: { session_id: 'down-1', room_name: 'down-room' } });
+    const [s] = (await call('GET', `/admin/sessions?status=active&user_id=${u.id}`)).json().items;
+    const res = await down.inject({ method: 'POST', url: `/admin/sessions/${s.id}/end`, headers: adminAuth, payload: { reason: 'stuck' } });
+    await down.close();
+    expect(res.json()).toMatchObject({ status: 'completed', room_closed: false });
+    expect(await platform.db.query(`SELECT room_name FROM room_deletions WHERE room_name = 'down-room'`)).toEqual([{ room_name: 'down-room' }]);
+  });
+
   it('an admin cannot disable their own account', async () => {
     expect((await call('POST', `/admin/users/${seeded.adminId}/disable`, { reason: 'oops' })).statusCode).toBe(409);
   });
@@ -264,8 +277,17 @@ describe('disable, enable, session end', () => {
     expect((await call('POST', `/admin/sessions/${live[0].id}/end`, { reason: 'again' })).statusCode).toBe(409);
     const [entry] = await auditFor('session', live[0].id);
     expect(entry).toMatchObject({ action: 'session.end', after: { status: 'completed', charged_seconds: 90, end_reason: 'admin' } });
+    expect(await platform.db.query(`SELECT 1 FROM room_deletions WHERE room_name = 'end-room'`)).toEqual([]);
+    // What the voice agent reports shows with the session; its transcript does not.
+    await platform.db.query(
+      `INSERT INTO agent_reports (time_session_id, ended_reason, usage, latency, transcript, provider_cost_micros, created_at)
+       VALUES ($1, 'admin', '{"llm_tokens": 1200}', '{"p50_ms": 640}', '[{"text": "private words"}]', 4200, $2)`,
+      [live[0].id, platform.clock.now()],
+    );
     const listed = (await call('GET', `/admin/sessions?user_id=${u.id}`)).json().items[0];
     expect(listed).toMatchObject({ status: 'completed', end_reason: 'admin', charged_seconds: 90 });
+    expect(listed.extra).toMatchObject({ usage: { llm_tokens: 1200 }, latency: { p50_ms: 640 }, provider_cost_micros: 4200, agent_ended_reason: 'admin' });
+    expect(JSON.stringify(listed)).not.toContain('private words');
     const csv = await call('GET', `/admin/sessions.csv?user_id=${u.id}`);
     expect(csv.body.trim().split('\n')).toHaveLength(2);
   });

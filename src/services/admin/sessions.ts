@@ -34,10 +34,16 @@ export async function listAdminSessions(q: Queryable, f: SessionFilter, limit: n
     params.push(after.key, after.id);
     where.push(`(s.started_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
   }
-  // The row as JSON: columns another part of the platform adds to sessions show up without a change here.
+  // The row as JSON: columns another part of the platform adds to sessions show up without a
+  // change here; so does what the voice agent reported (usage, latency, provider cost; never the transcript).
   return q.query<Row>(
-    `SELECT to_jsonb(s) - 'end_response' AS row, u.email, s.started_at::text AS cursor_key
+    `SELECT (to_jsonb(s) - 'end_response')
+              || CASE WHEN r.time_session_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object(
+                   'agent_ended_reason', r.ended_reason, 'usage', r.usage, 'latency', r.latency,
+                   'provider_cost_micros', r.provider_cost_micros) END AS row,
+            u.email, s.started_at::text AS cursor_key
        FROM time_sessions s JOIN users u ON u.id = s.user_id
+       LEFT JOIN agent_reports r ON r.time_session_id = s.id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY s.started_at DESC, s.id DESC LIMIT $1`,
     params,

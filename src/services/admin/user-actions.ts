@@ -6,6 +6,7 @@ import type { Platform } from '../../platform.js';
 import { CARD_VALIDITY_DAYS } from '../time/cards.js';
 import { lockUser } from '../../db/locks.js';
 import { getBalance, grantSeconds, voidUnspentSeconds } from '../time/ledger.js';
+import { closeQueuedRooms, queueRoomDeletion } from '../time/room-closing.js';
 import { endByIdIn } from '../time/sessions.js';
 import { writeAudit } from './audit.js';
 
@@ -80,6 +81,8 @@ async function endAudited(tx: Queryable, actor: Actor, id: string, now: Date, en
   if (!before) throw notFound('No session with that id.');
   const { outcome } = await endByIdIn(tx, id, endReason, now);
   if (outcome !== 'ended') return undefined;
+  // Queued with the end, so the room is closed even if the call below fails (the sweeper retries).
+  await queueRoomDeletion(tx, before.room_name, now);
   const [after] = await tx.query<{ status: string; billed_seconds: number; charged_seconds: number; ended_at: Date }>(
     `SELECT status, billed_seconds, charged_seconds, ended_at FROM time_sessions WHERE id = $1`, [id],
   );
@@ -91,18 +94,15 @@ async function endAudited(tx: Queryable, actor: Actor, id: string, now: Date, en
   return { id, room_name: before.room_name, charged_seconds: after!.charged_seconds };
 }
 
-/** Closes the LiveKit rooms of ended sessions; a failure is logged, the session stays ended. */
+/**
+ * Closes the queued LiveKit rooms now (the Time service's closeQueuedRooms) rather than at the
+ * next sweep; true when every room of `ended` is closed. One still queued is retried by the sweeper.
+ */
 async function closeRooms(platform: Platform, ended: EndedSession[]): Promise<boolean> {
-  let all = true;
-  for (const s of ended) {
-    try {
-      await platform.rooms.deleteRoom(s.room_name);
-    } catch (err) {
-      all = false;
-      platform.log.error({ err, sessionId: s.id }, 'could not close the LiveKit room of an ended session');
-    }
-  }
-  return all;
+  if (ended.length === 0) return true;
+  await closeQueuedRooms(platform, platform.clock.now());
+  const left = await platform.db.query(`SELECT 1 FROM room_deletions WHERE room_name = ANY($1::text[])`, [ended.map((e) => e.room_name)]);
+  return left.length === 0;
 }
 
 /** Ends a live session billed up to now (the Time service's own end) and deletes its LiveKit room. */
