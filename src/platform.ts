@@ -6,6 +6,7 @@ import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
 import type { Secrets } from './secrets.js';
 import { createAccessTokens, type AccessTokens } from './services/auth/access-tokens.js';
+import { createLiveKitRooms, type LiveKitRooms } from './integrations/livekit/rooms.js';
 import { createLiveKitTokens, type LiveKitTokens } from './integrations/livekit/tokens.js';
 import { createPaymentProvider, type PaymentProvider } from './integrations/payments/index.js';
 import { handleStripeWebhook } from './services/webhooks/stripe.js';
@@ -22,6 +23,8 @@ export interface Platform {
   readonly secrets: Secrets;
   readonly accessTokens: AccessTokens;
   readonly livekit: LiveKitTokens;
+  /** LiveKit's room service (closing a call from the server side). */
+  readonly rooms: LiveKitRooms;
   /** Stripe when STRIPE_SECRET_KEY is set, the simulated provider otherwise. */
   readonly payments: PaymentProvider;
   /** Shared rate-limit store across instances, when REDIS_URL is set. */
@@ -57,6 +60,13 @@ export async function createPlatform(parts: PlatformParts): Promise<Platform> {
     apiSecret: secrets.livekitApiSecret,
     ttlMinutes: config.LIVEKIT_TOKEN_TTL_MINUTES,
   });
+  const rooms = createLiveKitRooms({
+    url: config.LIVEKIT_URL,
+    apiKey: secrets.livekitApiKey,
+    apiSecret: secrets.livekitApiSecret,
+    serverConfigured: config.LIVEKIT_API_KEY !== undefined,
+    log: parts.log,
+  });
   // The simulated provider delivers its signed events to this platform's webhook handler.
   const payments = createPaymentProvider({
     config,
@@ -66,7 +76,7 @@ export async function createPlatform(parts: PlatformParts): Promise<Platform> {
     deliver: (raw, signature) => handleStripeWebhook(platform, raw, signature),
     db: parts.db,
   });
-  const platform: Platform = { config, db: parts.db, clock, log: parts.log, secrets, accessTokens, livekit, payments, redis };
+  const platform: Platform = { config, db: parts.db, clock, log: parts.log, secrets, accessTokens, livekit, rooms, payments, redis };
   return platform;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Platform } from '../platform.js';
 import type { AccessClaims } from '../services/auth/access-tokens.js';
 import { forbidden, unauthenticated } from './errors.js';
+import { requireGoodStanding } from './user-standing.js';
 
 export interface AuthUser {
   id: string;
@@ -44,12 +45,14 @@ async function userFromRequest(platform: Platform, request: FastifyRequest): Pro
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match?.[1]) throw unauthenticated();
+  let claims;
   try {
-    const claims = await platform.accessTokens.verify(match[1]);
-    return { id: claims.sub, email: claims.email, role: claims.role };
+    claims = await platform.accessTokens.verify(match[1]);
   } catch {
     throw unauthenticated('Invalid or expired access token.');
   }
+  const { role } = await requireGoodStanding(platform.db, claims.sub, claims.issuedAt);
+  return { id: claims.sub, email: claims.email, role };
 }
 
 /** The signed-in user of a request inside a `requireUser` scope. */

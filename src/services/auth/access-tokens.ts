@@ -18,10 +18,15 @@ export interface AccessClaims {
   role: 'user' | 'admin';
 }
 
+/** What a verified token says: its claims and when it was issued (ms precision). */
+export interface VerifiedClaims extends AccessClaims {
+  issuedAt: Date;
+}
+
 export interface AccessTokens {
   sign(claims: AccessClaims): Promise<string>;
   /** Verifies signature, algorithm, issuer, audience and time; throws on any failure. */
-  verify(token: string): Promise<AccessClaims>;
+  verify(token: string): Promise<VerifiedClaims>;
   /** The public half of every key still trusted, for `/.well-known/jwks.json`. */
   publicJwks(): { keys: JWK[] };
   readonly ttlSeconds: number;
@@ -48,10 +53,10 @@ const VERIFIED_CACHE_SIZE = 10_000;
 const VERIFIED_CACHE_SECONDS = 300;
 
 class VerifiedTokens {
-  private readonly entries = new Map<string, { claims: AccessClaims; nbf: number; until: number }>();
+  private readonly entries = new Map<string, { claims: VerifiedClaims; nbf: number; until: number }>();
   constructor(private readonly max: number) {}
 
-  get(token: string, now: number): AccessClaims | undefined {
+  get(token: string, now: number): VerifiedClaims | undefined {
     const e = this.entries.get(token);
     if (!e) return undefined;
     if (now >= e.until) {
@@ -61,7 +66,7 @@ class VerifiedTokens {
     return now >= e.nbf ? e.claims : undefined;
   }
 
-  set(token: string, claims: AccessClaims, nbf: number, until: number): void {
+  set(token: string, claims: VerifiedClaims, nbf: number, until: number): void {
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(token, { claims, nbf, until });
   }
@@ -88,8 +93,10 @@ export async function createAccessTokens(opts: AccessTokenOptions): Promise<Acce
     ttlSeconds,
     publicJwks: () => jwks,
     sign: (claims) => {
-      const now = nowSeconds();
-      return new SignJWT({ email: claims.email, role: claims.role })
+      const nowMs = opts.clock.now().getTime();
+      const now = Math.floor(nowMs / 1000);
+      // iat_ms: `iat` has whole seconds; a revocation cut-off (tokens_valid_after) needs more.
+      return new SignJWT({ email: claims.email, role: claims.role, iat_ms: nowMs })
         .setProtectedHeader({ alg: signing.alg!, kid: signing.kid!, typ: 'JWT' })
         .setSubject(claims.sub)
         .setIssuer(opts.issuer)
@@ -113,7 +120,8 @@ export async function createAccessTokens(opts: AccessTokenOptions): Promise<Acce
       });
       const role = payload.role === 'admin' ? 'admin' : 'user';
       if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') throw new Error('malformed claims');
-      const claims: AccessClaims = { sub: payload.sub, email: payload.email, role };
+      const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : payload.iat! * 1000;
+      const claims: VerifiedClaims = { sub: payload.sub, email: payload.email, role, issuedAt: new Date(issuedAtMs) };
       verified.set(token, claims, payload.nbf!, Math.min(payload.exp!, now + VERIFIED_CACHE_SECONDS));
       return claims;
     },

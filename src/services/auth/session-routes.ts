@@ -5,6 +5,7 @@ import type { Platform } from '../../platform.js';
 import { checkDateOfBirth } from './date-of-birth.js';
 import { loginFailuresFor } from './login-failures.js';
 import { checkPassword, dummyPasswordHash, hashPassword } from './passwords.js';
+import { requireGoodStanding } from '../../http/user-standing.js';
 import { revokeFamilyOf, rotateRefreshToken } from './refresh-tokens.js';
 import { errorResponses, LoginBody, LoginResponse, RefreshBody, RegisterBody } from './schemas.js';
 import { newSession, sessionBody } from './sessions.js';
@@ -65,6 +66,7 @@ export function sessionRoutes(platform: Platform): FastifyPluginAsync {
         }
         await succeeded(email);
         const now = platform.clock.now();
+        await requireGoodStanding(platform.db, user.id, now);
         return platform.db.transaction(async (tx) => {
           await recordLogin(tx, user.id, now);
           return newSession(platform, tx, user, now);
@@ -90,6 +92,7 @@ export function sessionRoutes(platform: Platform): FastifyPluginAsync {
         const result = await platform.db.transaction(async (tx) => {
           const rotated = await rotateRefreshToken(tx, request.body.refresh_token, now, ttlDays);
           if (!rotated.ok) return rotated;
+          await requireGoodStanding(tx, rotated.userId, now);
           const user = await findUserById(tx, rotated.userId);
           if (!user) throw new AppError('internal', 'refresh token family without a user');
           return { ...rotated, user };
