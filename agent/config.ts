@@ -28,6 +28,10 @@ const Env = z.object({
   /** Where the platform's `/agent/*` routes are (the gateway or the Persona API). */
   MINDBOT_API_URL: z.string().url().default('http://127.0.0.1:8080'),
   AGENT_API_KEY: optionalText,
+  /** The console signs in as this user (or uses the access token). */
+  MINDBOT_EMAIL: optionalText,
+  MINDBOT_PASSWORD: optionalText,
+  MINDBOT_ACCESS_TOKEN: optionalText,
 
   OPENAI_API_KEY: optionalText,
   OPENAI_API_BASE: z.string().url().default('https://api.openai.com/v1'),

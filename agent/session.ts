@@ -25,6 +25,7 @@ export interface StartCallOptions {
   log: CallLog;
   complete: (system: string, user: string) => Promise<string>;
   room?: Room;
+  roomInput?: Partial<voice.RoomInputOptions>;
   /** Audio in/out for a session without a room (tests, bench), set before it starts. */
   beforeStart?: (session: voice.AgentSession) => void;
   onEnded?: (reason: EndReason) => Promise<void> | void;
@@ -79,7 +80,7 @@ export async function startCall(o: StartCallOptions): Promise<RunningCall> {
   if (unknown.length > 0) o.log.warn({ unknown }, 'persona lists tools this worker does not have');
   call = new Call({ session, platform: o.platform, info: o.info, timing: o.timing, models: parts.models, log: o.log, ...(o.onEnded ? { onEnded: o.onEnded } : {}) });
   o.beforeStart?.(session);
-  await session.start({ agent: new PersonaAgent(o.info, tools), ...(o.room ? { room: o.room } : {}) });
+  await session.start({ agent: new PersonaAgent(o.info, tools), ...(o.room ? { room: o.room, inputOptions: o.roomInput ?? {} } : {}) });
   call.start();
   return { session, call, offered };
 }

@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type { AgentSessionInfo, CallReport, EndReason, PlatformClient } from '../platform/types.js';
+import type { AgentSessionInfo, CallReport, EndReason, EndResult, PlatformClient } from '../platform/types.js';
 import { progressOf } from '../tools/premium.js';
 import type { CallServices, TimerAction } from '../tools/types.js';
 import { UsageCollector } from './usage.js';
@@ -64,6 +64,8 @@ export class Call implements CallServices {
   private reason: EndReason | undefined;
   private reported = false;
   info: AgentSessionInfo;
+  /** What the platform answered to the end (billed and charged seconds). */
+  endResult: EndResult | undefined;
 
   constructor(private readonly o: CallOptions) {
     this.info = o.info;
@@ -219,7 +221,7 @@ export class Call implements CallServices {
       const words = goodbye ?? (reason === 'budget' || reason === 'idle' || reason === 'admin' ? INSTRUCTIONS.goodbye[reason] : undefined);
       if (words) await this.sayGoodbye(words);
       try {
-        await this.o.platform.end(this.info.time_session_id, reason);
+        this.endResult = await this.o.platform.end(this.info.time_session_id, reason);
       } catch (err) {
         this.o.log.warn({ err: errorName(err), reason }, 'ending the time session failed');
       }
