@@ -22,8 +22,10 @@ const Env = z.object({
   LIVEKIT_API_KEY: optionalText,
   LIVEKIT_API_SECRET: optionalText,
   LIVEKIT_AGENT_NAME: z.string().min(1).default('mindbot-voice-agent'),
-  /** The worker's health/metrics HTTP port (the framework's default 8081 clashes easily). */
-  AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /** The worker's health HTTP port (the framework reads 0 as its default, 8081). */
+  AGENT_PORT: z.coerce.number().int().min(1).max(65535).default(8081),
+  /** Job processes kept warm (VAD loaded); the framework's default when unset (min(cores, 4)). */
+  AGENT_IDLE_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
 
   /** Where the platform's `/agent/*` routes are (the gateway or the Persona API). */
   MINDBOT_API_URL: z.string().url().default('http://127.0.0.1:8080'),

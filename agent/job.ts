@@ -1,4 +1,4 @@
-import { type JobContext, log, voice, type VAD } from '@livekit/agents';
+import { type JobContext, type JobRequest, log, voice, type VAD } from '@livekit/agents';
 import { RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
 import { createLiveKitRooms, type LiveKitRooms } from '../src/integrations/livekit/rooms.js';
 import { createLogger } from '../src/logger.js';
@@ -29,6 +29,18 @@ export function jobDeps(config: AgentConfig = loadAgentConfig()): JobDeps {
   };
 }
 
+/** A job is taken only with the persona session's metadata; anything else is refused. */
+export async function acceptPersonaJob(req: JobRequest): Promise<void> {
+  try {
+    parseJobMetadata(req.job.metadata);
+  } catch {
+    log().warn({ job_id: req.job.id }, 'refusing a job without persona session metadata');
+    await req.reject();
+    return;
+  }
+  await req.accept();
+}
+
 /**
  * One persona room: wait for the user (or end as a no-show), report both present, run the
  * call, end it through the platform, delete the room, report usage. Only ids and reasons
@@ -45,8 +57,8 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
     await rooms.deleteRoom(roomName).catch((err: unknown) => logger.warn({ err: errorName(err) }, 'deleting the room failed'));
   };
 
-  await ctx.connect();
-  let info: AgentSessionInfo = await platform.getSession(id);
+  // The session is read while the agent joins the room (both take a round trip).
+  let [info] = (await Promise.all([platform.getSession(id), ctx.connect()])) as [AgentSessionInfo, void];
   if (info.status === 'ended') {
     await closeRoom();
     ctx.shutdown('already ended');

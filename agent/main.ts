@@ -2,7 +2,7 @@ import { cli, defineAgent, type JobContext, type JobProcess, ServerOptions } fro
 import * as silero from '@livekit/agents-plugin-silero';
 import { fileURLToPath } from 'node:url';
 import { AgentConfigError, loadAgentConfig, requireForWorker } from './config.js';
-import { runJob } from './job.js';
+import { acceptPersonaJob, runJob } from './job.js';
 
 /**
  * The MindBot voice agent worker. `npm run agent` registers it with LiveKit under
@@ -36,7 +36,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
           apiKey: config.LIVEKIT_API_KEY,
           apiSecret: config.LIVEKIT_API_SECRET,
           port: config.AGENT_PORT,
-          production: config.isProduction,
+          ...(config.AGENT_IDLE_PROCESSES ? { numIdleProcesses: config.AGENT_IDLE_PROCESSES } : {}),
+          requestFunc: acceptPersonaJob,
         }),
       );
     }
