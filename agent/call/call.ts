@@ -23,6 +23,8 @@ export interface CallOptions {
   timing: CallTiming;
   models: { llm: string; stt: string; tts: string };
   log: CallLog;
+  /** Summarises the call for the user's memory (an LLM call); the fallback is a plain outline. */
+  summarize?: (conversation: string) => Promise<string>;
   /** After the platform has ended the session: delete the room, stop the job. */
   onEnded?: (reason: EndReason) => Promise<void> | void;
 }
@@ -271,6 +273,20 @@ export class Call implements CallServices {
     return report;
   }
 
+  /** What mattered in this call (topics, goals, progress), at most 1000 characters. */
+  private async summary(): Promise<string | undefined> {
+    const outline = memorySummary(this.o.session, this.info, progressOf(this));
+    if (!outline || !this.o.summarize) return outline;
+    const conversation = transcriptOf(this.o.session).map((t) => `${t.role}: ${t.text}`).join('\n').slice(-12_000);
+    try {
+      const text = (await this.o.summarize(conversation)).trim();
+      return text ? text.slice(0, 1000) : outline;
+    } catch (err) {
+      this.o.log.warn({ err: errorName(err) }, 'summary failed; keeping the outline');
+      return outline;
+    }
+  }
+
   /** Sends the report, and the memory summary when the user opted in; once. */
   async finish(reason: EndReason = this.reason ?? 'error'): Promise<void> {
     if (this.reported) return;
@@ -282,7 +298,7 @@ export class Call implements CallServices {
       this.o.log.warn({ err: errorName(err) }, 'report failed');
     }
     if (this.info.memory_enabled) {
-      const summary = memorySummary(this.o.session, this.info, progressOf(this));
+      const summary = await this.summary();
       if (summary) {
         try {
           await this.o.platform.putMemory(this.info.time_session_id, summary);
