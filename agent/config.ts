@@ -60,6 +60,9 @@ const Env = z.object({
 
 export type AgentEnv = z.infer<typeof Env>;
 
+/** Every variable the agent reads (each documented in .env.example). */
+export const AGENT_ENV_KEYS = Object.keys(Env.shape);
+
 export interface AgentConfig extends AgentEnv {
   isProduction: boolean;
   /** The platform credential: env, or in development the platform's generated one. */
