@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { createPlatform } from '../src/platform.js';
+import { createPlatform } from '../src/start/platform.js';
 import { generateSecrets } from '../src/secrets.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
 import { pgliteDatabase, postgresDatabase, type BenchDatabase } from './databases.js';

@@ -13,12 +13,7 @@ CREATE TABLE users (
 -- Emails are case-insensitive: one account per lower-cased address.
 CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email));
 
--- Append-only tables attach this trigger: history is corrected by new rows, never edited.
-CREATE FUNCTION forbid_mutation() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
-END;
-$$;
+-- Append-only tables attach the trigger function forbid_mutation (sql/functions/append-only.sql).
 
 -- A subscription makes a user premium; the tier is derived from it in one place
 -- (src/services/monetization/tier.ts). The monetization migration adds billing detail.

@@ -100,8 +100,7 @@ CREATE TABLE ledger_entries (
 CREATE INDEX ledger_entries_user_idx ON ledger_entries (user_id, created_at);
 CREATE INDEX ledger_entries_card_idx ON ledger_entries (card_id);
 CREATE INDEX ledger_entries_session_idx ON ledger_entries (time_session_id) WHERE time_session_id IS NOT NULL;
-CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries
-  FOR EACH ROW EXECUTE FUNCTION forbid_mutation();
+-- Append-only: trigger ledger_entries_append_only (sql/functions/append-only.sql).
 
 -- Money that moved, as Stripe reported it (append-only).
 CREATE TABLE payment_history (
@@ -118,8 +117,7 @@ CREATE TABLE payment_history (
 CREATE INDEX payment_history_user_idx ON payment_history (user_id, created_at);
 -- A payment succeeds once, however many events say so.
 CREATE UNIQUE INDEX payment_history_succeeded_key ON payment_history (payment_intent_id) WHERE status = 'succeeded';
-CREATE TRIGGER payment_history_append_only BEFORE UPDATE OR DELETE ON payment_history
-  FOR EACH ROW EXECUTE FUNCTION forbid_mutation();
+-- Append-only: trigger payment_history_append_only (sql/functions/append-only.sql).
 
 -- Stripe's event inbox: an event id is applied once, in the transaction that records it.
 CREATE TABLE stripe_events (

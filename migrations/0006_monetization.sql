@@ -96,24 +96,8 @@ CREATE INDEX ad_interactions_user_day_idx ON ad_interactions (user_id, created_a
 CREATE INDEX ad_interactions_open_discount_idx ON ad_interactions (user_id, created_at)
   WHERE discount_percent IS NOT NULL AND discount_consumed_at IS NULL;
 
--- History is append-only except for spending a discount, once.
-CREATE FUNCTION ad_interactions_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE'
-     OR OLD.discount_consumed_at IS NOT NULL
-     OR NEW.discount_consumed_at IS NULL
-     OR ROW(NEW.id, NEW.user_id, NEW.ad_id, NEW.persona_slug, NEW.view_duration, NEW.reward_type, NEW.reward_earned,
-            NEW.reason, NEW.time_reward_seconds, NEW.discount_percent, NEW.reward_expires_at, NEW.created_at)
-        IS DISTINCT FROM
-        ROW(OLD.id, OLD.user_id, OLD.ad_id, OLD.persona_slug, OLD.view_duration, OLD.reward_type, OLD.reward_earned,
-            OLD.reason, OLD.time_reward_seconds, OLD.discount_percent, OLD.reward_expires_at, OLD.created_at) THEN
-    RAISE EXCEPTION 'ad_interactions rows only change to spend a discount once' USING ERRCODE = 'restrict_violation';
-  END IF;
-  RETURN NEW;
-END;
-$$;
-CREATE TRIGGER ad_interactions_guard BEFORE UPDATE OR DELETE ON ad_interactions
-  FOR EACH ROW EXECUTE FUNCTION ad_interactions_guard();
+-- History is append-only except for spending a discount, once: trigger ad_interactions_guard
+-- (sql/functions/ad-interactions.sql).
 
 -- LiveKit's webhook inbox: an event id is applied once however often it is delivered.
 CREATE TABLE livekit_events (

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { MigrationError } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { boot } from './start/boot.js';
 import { installShutdown } from './start/shutdown.js';
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof MigrationError) {
+    console.error(`MindBot did not start: ${err.message}`);
+    process.exit(2);
+  }
   console.error('MindBot failed to start:', err);
   process.exit(1);
 });

@@ -1,19 +1,19 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Clock } from './clock.js';
-import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { AccessTokens } from './http/access-tokens.js';
+import type { LiveKitRooms } from './integrations/livekit/rooms.js';
+import type { LiveKitTokens } from './integrations/livekit/tokens.js';
+import type { PaymentProvider } from './integrations/payments/provider.js';
 import type { Logger } from './logger.js';
 import type { Secrets } from './secrets.js';
-import { createAccessTokens, type AccessTokens } from './services/auth/access-tokens.js';
-import { createLiveKitRooms, type LiveKitRooms } from './integrations/livekit/rooms.js';
-import { createLiveKitTokens, type LiveKitTokens } from './integrations/livekit/tokens.js';
-import { createPaymentProvider, type PaymentProvider } from './integrations/payments/index.js';
-import { handleStripeWebhook } from './services/webhooks/stripe.js';
 
 /**
- * Everything a service needs from the outside world, built once and passed in.
- * Tests build it with a cloned database, a manual clock and local fakes.
+ * Everything a service needs from the outside world, built once (src/start/platform.ts)
+ * and passed in. A type only: this module imports nothing but types, so every layer may
+ * depend on it without a circle. Tests build it with a cloned database, a manual clock and
+ * local fakes.
  */
 export interface Platform {
   readonly config: Config;
@@ -25,65 +25,8 @@ export interface Platform {
   readonly livekit: LiveKitTokens;
   /** LiveKit's room service (closing a call from the server side). */
   readonly rooms: LiveKitRooms;
-  /** Stripe when STRIPE_SECRET_KEY is set, the simulated provider otherwise. */
+  /** Stripe when STRIPE_SECRET_KEY is set, the simulated provider otherwise; callers cannot tell. */
   readonly payments: PaymentProvider;
   /** Shared rate-limit store across instances, when REDIS_URL is set. */
   readonly redis?: Redis;
-}
-
-export interface PlatformParts {
-  config: Config;
-  db: Database;
-  log: Logger;
-  secrets: Secrets;
-  clock?: Clock;
-}
-
-export async function createPlatform(parts: PlatformParts): Promise<Platform> {
-  const clock = parts.clock ?? systemClock;
-  const { config, secrets } = parts;
-  const accessTokens = await createAccessTokens({
-    privateJwks: secrets.jwtPrivateJwks,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    ttlMinutes: config.ACCESS_TOKEN_TTL_MINUTES,
-    clock,
-    jwksUrl: config.AUTH_JWKS_URL,
-  });
-  const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
-    : undefined;
-  redis?.on('error', (err) => parts.log.warn({ err: err.message }, 'redis error'));
-  const livekit = createLiveKitTokens({
-    url: config.LIVEKIT_URL,
-    apiKey: secrets.livekitApiKey,
-    apiSecret: secrets.livekitApiSecret,
-    ttlMinutes: config.LIVEKIT_TOKEN_TTL_MINUTES,
-  });
-  const rooms = createLiveKitRooms({
-    url: config.LIVEKIT_URL,
-    apiKey: secrets.livekitApiKey,
-    apiSecret: secrets.livekitApiSecret,
-    serverConfigured: config.LIVEKIT_API_KEY !== undefined,
-    log: parts.log,
-  });
-  // The simulated provider delivers its signed events to this platform's webhook handler.
-  const payments = createPaymentProvider({
-    config,
-    webhookSecret: secrets.stripeWebhookSecret,
-    clock,
-    log: parts.log,
-    deliver: (raw, signature) => handleStripeWebhook(platform, raw, signature),
-    db: parts.db,
-  });
-  const platform: Platform = { config, db: parts.db, clock, log: parts.log, secrets, accessTokens, livekit, rooms, payments, redis };
-  return platform;
-}
-
-/** Releases what the platform opened; simulated webhook deliveries in flight land first. */
-export async function closePlatform(p: Platform): Promise<void> {
-  p.payments.events?.close();
-  await p.payments.flush();
-  p.redis?.disconnect();
-  await p.db.close();
 }

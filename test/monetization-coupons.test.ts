@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { AppError } from '../src/http/errors.js';
-import { redeemCoupon } from '../src/services/monetization/coupons.js';
+import { redeemCoupon } from '../src/services/coupons/coupons.js';
 import { makePremium } from './support/accounts.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';

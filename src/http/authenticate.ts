@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Platform } from '../platform.js';
-import type { AccessClaims } from '../services/auth/access-tokens.js';
+import type { AccessClaims } from './access-tokens.js';
 import { forbidden, unauthenticated } from './errors.js';
 import { requireGoodStanding } from './user-standing.js';
 

@@ -4,7 +4,8 @@ import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import type { App } from '../http/app.js';
 import type { Logger } from '../logger.js';
-import { createPlatform, type Platform } from '../platform.js';
+import type { Platform } from '../platform.js';
+import { createPlatform } from './platform.js';
 import { resolveSecrets } from '../secrets.js';
 import { SERVICES } from '../services/index.js';
 import { buildServiceApp, type Worker } from '../services/service.js';
@@ -25,8 +26,8 @@ export interface Booted {
 /** Opens the database, applies migrations and builds the apps for the chosen services. */
 export async function boot(config: Config, log: Logger, db?: Database): Promise<Booted> {
   const database = db ?? (await openDatabase(config));
-  const applied = await migrate(database);
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  const migrated = await migrate(database);
+  if (migrated.versions.length > 0 || migrated.functions.length > 0) log.info(migrated, 'migrations applied');
   const secrets = await resolveSecrets(config);
   const platform = await createPlatform({ config, db: database, log, secrets });
 

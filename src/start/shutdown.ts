@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import { closePlatform } from '../platform.js';
+import { closePlatform } from './platform.js';
 import type { Booted } from './boot.js';
 
 /**

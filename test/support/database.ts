@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
-import { loadPglite, wrapPglite } from '../../src/db/pglite.js';
+import { loadPglite, openPglite, wrapPglite } from '../../src/db/pglite.js';
 import { createPostgres } from '../../src/db/postgres.js';
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -13,16 +13,22 @@ export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
  * when TEST_DATABASE_URL is set, a new schema on that Postgres database.
  */
 export async function createTestDatabase(): Promise<Database> {
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const admin = createPostgres({ url, poolMax: 1, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false });
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.close();
-    const db = createPostgres({ url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, schema, preparedStatements: true });
+  if (onPostgres) {
+    const db = await createEmptyTestDatabase();
     await migrate(db);
     return db;
   }
   const template = await readFile(inject('pgliteTemplate'));
   return wrapPglite(await loadPglite(new Blob([template])));
+}
+
+/** A database with nothing in it, not even migrations: an empty PGlite or a new Postgres schema. */
+export async function createEmptyTestDatabase(): Promise<Database> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return wrapPglite(await openPglite(undefined));
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = createPostgres({ url, poolMax: 1, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.close();
+  return createPostgres({ url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, schema, preparedStatements: true });
 }

@@ -2,7 +2,8 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
-import { createPlatform, type Platform } from '../../src/platform.js';
+import type { Platform } from '../../src/platform.js';
+import { createPlatform } from '../../src/start/platform.js';
 import { generateSecrets } from '../../src/secrets.js';
 import { createTestDatabase } from './database.js';
 

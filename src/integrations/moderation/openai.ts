@@ -1,4 +1,4 @@
-import { ModerationUnavailable, type Moderator } from './index.js';
+import { ModerationUnavailable, type Moderator } from './moderator.js';
 
 export interface OpenAiModeratorOptions {
   apiKey: string;

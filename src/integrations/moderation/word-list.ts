@@ -1,4 +1,4 @@
-import type { Moderator } from './index.js';
+import type { Moderator } from './moderator.js';
 
 /**
  * The offline fallback when no OpenAI key is configured: whole-word (and common

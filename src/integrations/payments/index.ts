@@ -8,8 +8,6 @@ import type { PaymentProvider } from './provider.js';
 import { createSimulatedPaymentProvider } from './simulated.js';
 import { createStripePaymentProvider } from './stripe.js';
 
-export type { PaymentProvider } from './provider.js';
-
 /** Stripe when STRIPE_SECRET_KEY is set; the simulation (same webhook path) otherwise. */
 export function createPaymentProvider(parts: {
   config: Config;

@@ -1,5 +1,4 @@
-import type Stripe from 'stripe';
-import type { SimulatedEventSender } from '../simulated/events.js';
+import type { SubscriptionBilling } from './subscriptions.js';
 
 export interface CreatePaymentInput {
   amountCents: number;
@@ -34,11 +33,15 @@ export interface PaymentProvider {
    * card and gives its coupon back; a payment that succeeded meanwhile stays as it is.
    */
   cancelPaymentIntent(id: string): Promise<void>;
-  /** The SDK client, when payments are real. */
-  readonly stripe: Stripe | null;
-  /** The simulated event sender, when payments are simulated. */
-  readonly events: SimulatedEventSender | null;
-  /** Awaits simulated webhook deliveries still in flight (no-op with Stripe). */
+  /** Recurring billing through the same provider (same Stripe client, or the same simulation). */
+  readonly subscriptions: SubscriptionBilling;
+  /**
+   * Delivers again the webhook events the provider still owes this platform: 'due', those
+   * whose retry time has come; 'all', every one left undelivered (at a start). Stripe retries
+   * on its own, so with Stripe there are none. Returns how many were taken.
+   */
+  redeliver(which: 'due' | 'all'): Promise<number>;
+  /** Awaits webhook deliveries still in flight (none with Stripe). */
   flush(): Promise<void>;
 }
 

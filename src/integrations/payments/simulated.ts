@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { simulatedId, type SimulatedEventSender } from '../simulated/events.js';
 import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider } from './provider.js';
+import { createSimulatedSubscriptionBilling } from './subscriptions-simulated.js';
 
 /** Stripe's test payment methods that decline (pm_card_chargeDeclined, …InsufficientFunds, …). */
 const DECLINING = /Declined|chargeCustomerFail/;
@@ -16,8 +17,8 @@ export function createSimulatedPaymentProvider(events: SimulatedEventSender, clo
   const byKey = new Map<string, PaymentIntentResult>();
   return {
     kind: 'simulated',
-    stripe: null,
-    events,
+    subscriptions: createSimulatedSubscriptionBilling(events, clock),
+    redeliver: (which) => events.redeliver(which),
     flush: () => events.flush(),
     async createPaymentIntent(input: CreatePaymentInput): Promise<PaymentIntentResult> {
       const seen = byKey.get(input.idempotencyKey);

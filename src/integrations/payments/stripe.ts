@@ -1,13 +1,15 @@
 import Stripe from 'stripe';
 import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider, PaymentStatus } from './provider.js';
 import { PaymentProviderError } from './provider.js';
+import { createStripeSubscriptionBilling } from './subscriptions-stripe.js';
 
 /** Payments through Stripe: a real PaymentIntent per purchase, created idempotently. */
 export function createStripePaymentProvider(stripe: Stripe): PaymentProvider {
   return {
     kind: 'stripe',
-    stripe,
-    events: null,
+    subscriptions: createStripeSubscriptionBilling(stripe),
+    // Stripe keeps and retries its own undelivered events.
+    redeliver: async () => 0,
     flush: async () => undefined,
     async createPaymentIntent(input: CreatePaymentInput): Promise<PaymentIntentResult> {
       const params: Stripe.PaymentIntentCreateParams = {

@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { simulatedId, type SimulatedEventSender } from '../simulated/events.js';
 import type { CreateSubscriptionInput, CreatedSubscription, SubscriptionBilling, SubscriptionSnapshot } from './subscriptions.js';
-import { periodEnd } from './subscriptions.js';
+import { periodEnd, SIMULATED_CUSTOMER_PREFIX } from './subscriptions.js';
 
 /** Stripe's test payment methods that decline (pm_card_chargeDeclined, …). */
 const DECLINING = /Declined|chargeCustomerFail/;
 
-/** Simulated customers are marked so that a later switch to Stripe does not reuse them. */
-export const SIMULATED_CUSTOMER_PREFIX = 'cus_sim_';
 
 const unix = (d: Date): number => Math.floor(d.getTime() / 1000);
 
@@ -37,6 +35,7 @@ export function createSimulatedSubscriptionBilling(events: SimulatedEventSender,
   return {
     kind: 'simulated',
     createCustomer: async () => `${SIMULATED_CUSTOMER_PREFIX}${simulatedId('c').slice(2)}`,
+    knowsCustomer: () => true,
     ensurePrice: async () => null,
 
     async createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription> {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { BillingCoupon, BillingPlan, CreateSubscriptionInput, CreatedSubscription, SubscriptionBilling } from './subscriptions.js';
-import { SubscriptionBillingError } from './subscriptions.js';
+import { SIMULATED_CUSTOMER_PREFIX, SubscriptionBillingError } from './subscriptions.js';
 
 /**
  * Subscriptions through Stripe: a customer per user, a recurring price per plan (found by
@@ -38,6 +38,7 @@ export function createStripeSubscriptionBilling(stripe: Stripe): SubscriptionBil
 
   return {
     kind: 'stripe',
+    knowsCustomer: (id) => !id.startsWith(SIMULATED_CUSTOMER_PREFIX),
     createCustomer: (user) =>
       wrap('create the customer', async () => {
         const customer = await stripe.customers.create(

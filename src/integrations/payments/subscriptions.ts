@@ -1,7 +1,3 @@
-import type { Platform } from '../../platform.js';
-import { createSimulatedSubscriptionBilling } from './subscriptions-simulated.js';
-import { createStripeSubscriptionBilling } from './subscriptions-stripe.js';
-
 export interface BillingPlan {
   id: string;
   name: string;
@@ -54,6 +50,8 @@ export interface SubscriptionSnapshot {
 export interface SubscriptionBilling {
   readonly kind: 'stripe' | 'simulated';
   createCustomer(user: { id: string; email: string }): Promise<string>;
+  /** Whether a customer id stored earlier means something to this provider (the simulation's do not to Stripe). */
+  knowsCustomer(customerId: string): boolean;
   /** The provider's recurring price for a plan, created once (null when the provider needs none). */
   ensurePrice(plan: BillingPlan): Promise<string | null>;
   createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
@@ -62,16 +60,11 @@ export interface SubscriptionBilling {
   cancelNow(sub: SubscriptionSnapshot): Promise<void>;
 }
 
+/** Simulated customers are marked so that a later switch to Stripe does not reuse them. */
+export const SIMULATED_CUSTOMER_PREFIX = 'cus_sim_';
+
 export class SubscriptionBillingError extends Error {
   override name = 'SubscriptionBillingError';
-}
-
-/** The billing that goes with the platform's payment provider (same Stripe client or simulation). */
-export function subscriptionBilling(platform: Platform): SubscriptionBilling {
-  const { payments } = platform;
-  if (payments.stripe) return createStripeSubscriptionBilling(payments.stripe);
-  if (!payments.events) throw new Error('The simulated payment provider has no event sender');
-  return createSimulatedSubscriptionBilling(payments.events, platform.clock);
 }
 
 /** The end of a billing period that starts at `from` (calendar months, UTC). */

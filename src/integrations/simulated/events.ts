@@ -10,18 +10,17 @@ export type WebhookDelivery = (rawBody: Buffer, signature: string) => Promise<un
 export interface SimulatedEventSender {
   /** Records a Stripe-shaped event (durably, as Stripe has it once its API answered) and queues its delivery; returns its id. */
   send(type: string, object: Record<string, unknown>): Promise<string>;
-  /** Delivers again the events whose retry is due; returns how many were taken. */
-  redeliverDue(): Promise<number>;
+  /**
+   * Delivers again the events whose retry is due ('due'), or every event still stored ('all':
+   * what a previous run left behind, at a start); returns how many were taken. The webhooks
+   * service's redelivery worker calls it.
+   */
+  redeliver(which: 'due' | 'all'): Promise<number>;
   /** Awaits every queued delivery (tests call it to be deterministic; shutdown lets them land). */
   flush(): Promise<void>;
-  /** Stops looking for due retries. */
-  close(): void;
 }
 
 export const SIMULATED_API_VERSION = '2025-01-27.acacia';
-
-/** How often the outbox is looked at for retries that are due. */
-const RETRY_TICK_MS = 10_000;
 
 export const simulatedId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 
@@ -30,8 +29,9 @@ export const simulatedId = (prefix: string): string => `${prefix}_${randomBytes(
  * `simulated_webhook_events`, signs it with the webhook secret and hands it to the same
  * handler Stripe's POST reaches, after `delayMs`. A delivered event is deleted. One that still
  * fails after a few quick tries is tried again later, as Stripe does: after 30 s, then
- * doubling waits of at most an hour. A start delivers whatever a previous run left behind (it
- * stopped, or crashed, first). Duplicates are harmless: the handler applies each event id once.
+ * doubling waits of at most an hour, by `redeliver`, which also delivers at a start whatever a
+ * previous run left behind (it stopped, or crashed, first). Duplicates are harmless: the
+ * handler applies each event id once.
  */
 export function createSimulatedEventSender(opts: {
   webhookSecret: string;
@@ -79,37 +79,19 @@ export function createSimulatedEventSender(opts: {
     opts.log.error({ eventId: id, nextAttemptAt: row?.next_attempt_at }, 'simulated webhook not delivered; it will be tried again');
   };
 
-  const redeliverDue = async (): Promise<number> => {
-    const due = await opts.db.query<{ id: string; payload: string }>(
-      `SELECT id, payload FROM simulated_webhook_events
-        WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 100`,
-      [opts.clock.now()],
+  const redeliver = async (which: 'due' | 'all'): Promise<number> => {
+    const stored = await opts.db.query<{ id: string; payload: string }>(
+      which === 'due'
+        ? `SELECT id, payload FROM simulated_webhook_events
+            WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 100`
+        : `SELECT id, payload FROM simulated_webhook_events ORDER BY created_at, id`,
+      which === 'due' ? [opts.clock.now()] : [],
     );
-    const taken = due.filter((e) => !inFlight.has(e.id));
+    const taken = stored.filter((e) => !inFlight.has(e.id));
+    if (which === 'all' && taken.length > 0) opts.log.info({ events: taken.length }, 'delivering simulated webhooks a previous run left behind');
     for (const e of taken) await deliverStored(e.id, e.payload);
     return taken.length;
   };
-  let retrying: Promise<void> | null = null;
-  const retryTimer = setInterval(() => {
-    if (retrying) return;
-    retrying = redeliverDue()
-      .then(() => undefined, (err: unknown) => opts.log.error({ err }, 'could not redeliver simulated webhooks'))
-      .finally(() => {
-        retrying = null;
-      });
-    track(retrying);
-  }, RETRY_TICK_MS);
-  retryTimer.unref();
-
-  track(
-    opts.db
-      .query<{ id: string; payload: string }>(`SELECT id, payload FROM simulated_webhook_events ORDER BY created_at, id`)
-      .then(async (left) => {
-        if (left.length > 0) opts.log.info({ events: left.length }, 'delivering simulated webhooks a previous run left behind');
-        for (const e of left) await deliverStored(e.id, e.payload);
-      })
-      .catch((err: unknown) => opts.log.error({ err }, 'could not read undelivered simulated webhooks')),
-  );
 
   return {
     async send(type, object) {
@@ -132,12 +114,9 @@ export function createSimulatedEventSender(opts: {
       track(new Promise<void>((r) => setTimeout(r, opts.delayMs).unref()).then(() => deliverStored(id, payload)));
       return id;
     },
-    redeliverDue,
+    redeliver,
     async flush() {
       while (pending.size > 0) await Promise.all([...pending]);
-    },
-    close() {
-      clearInterval(retryTimer);
     },
   };
 }

@@ -10,27 +10,7 @@ import {
   type KeyObject,
 } from 'jose';
 import type { Clock } from '../../clock.js';
-
-export interface AccessClaims {
-  /** The user id. */
-  sub: string;
-  email: string;
-  role: 'user' | 'admin';
-}
-
-/** What a verified token says: its claims and when it was issued (ms precision). */
-export interface VerifiedClaims extends AccessClaims {
-  issuedAt: Date;
-}
-
-export interface AccessTokens {
-  sign(claims: AccessClaims): Promise<string>;
-  /** Verifies signature, algorithm, issuer, audience and time; throws on any failure. */
-  verify(token: string): Promise<VerifiedClaims>;
-  /** The public half of every key still trusted, for `/.well-known/jwks.json`. */
-  publicJwks(): { keys: JWK[] };
-  readonly ttlSeconds: number;
-}
+import type { AccessTokens, VerifiedClaims } from '../../http/access-tokens.js';
 
 export interface AccessTokenOptions {
   privateJwks: JWK[];

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
-import { grantSeconds, lockUser } from '../time/ledger.js';
+import { grantSeconds } from '../time/ledger.js';
+import { lockUser } from '../../db/locks.js';
 import { getUserTier } from './tier.js';
 
 /**

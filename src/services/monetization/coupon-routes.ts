@@ -3,7 +3,7 @@ import { currentUser, requireUser } from '../../http/authenticate.js';
 import type { TypedApp } from '../../http/app.js';
 import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { checkCoupon, couponMessage, normalizeCode } from './coupons.js';
+import { checkCoupon, couponMessage, normalizeCode } from '../coupons/coupons.js';
 import { CouponParams, CouponQuery, CouponResponse } from './schemas.js';
 
 /** Guessing codes costs requests: a few per minute per user. */

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
-import type { StripeEventHandlers } from '../webhooks/stripe-handlers.js';
-import { releaseRedemption } from './coupons.js';
+import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
+import { releaseRedemption } from '../coupons/coupons.js';
 import type { SubscriptionRow } from './subscriptions.js';
 
 export const SUBSCRIPTION_PURPOSE = 'subscription';

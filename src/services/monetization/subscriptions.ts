@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { one, type Queryable } from '../../db/database.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
-import { SIMULATED_CUSTOMER_PREFIX } from '../../integrations/payments/subscriptions-simulated.js';
 import {
   SubscriptionBillingError,
-  subscriptionBilling,
   type SubscriptionBilling,
   type SubscriptionSnapshot,
 } from '../../integrations/payments/subscriptions.js';
 import type { Platform } from '../../platform.js';
-import { lockUser } from '../time/ledger.js';
-import { redeemCoupon, releaseRedemption, type Redemption } from './coupons.js';
+import { lockUser } from '../../db/locks.js';
+import { redeemCoupon, releaseRedemption, type Redemption } from '../coupons/coupons.js';
 import { findPlan, rememberStripePrice, type Plan } from './plans.js';
 import { centsToDecimal } from '../../money.js';
 
@@ -90,19 +88,20 @@ async function closeIfOver(tx: Queryable, row: SubscriptionRow, now: Date): Prom
 async function customerFor(platform: Platform, billing: SubscriptionBilling, user: { id: string; email: string }): Promise<string> {
   const stored = await one<{ stripe_customer_id: string | null }>(platform.db, `SELECT stripe_customer_id FROM users WHERE id = $1`, [user.id]);
   // A customer made by the simulation means nothing to Stripe: replaced once Stripe is on.
-  const usable = (id: string | null | undefined): id is string => Boolean(id) && (billing.kind === 'simulated' || !id!.startsWith(SIMULATED_CUSTOMER_PREFIX));
-  if (usable(stored?.stripe_customer_id)) return stored.stripe_customer_id;
+  const known = stored?.stripe_customer_id ?? null;
+  if (known !== null && billing.knowsCustomer(known)) return known;
   const created = await billing.createCustomer(user);
+  // Unless a concurrent request stored one meanwhile.
   await platform.db.query(
-    `UPDATE users SET stripe_customer_id = $2 WHERE id = $1 AND (stripe_customer_id IS NULL OR stripe_customer_id LIKE $3)`,
-    [user.id, created, `${SIMULATED_CUSTOMER_PREFIX}%`],
+    `UPDATE users SET stripe_customer_id = $2 WHERE id = $1 AND stripe_customer_id IS NOT DISTINCT FROM $3`,
+    [user.id, created, known],
   );
   const after = await one<{ stripe_customer_id: string }>(platform.db, `SELECT stripe_customer_id FROM users WHERE id = $1`, [user.id]);
   return after?.stripe_customer_id ?? created;
 }
 
 async function priceFor(platform: Platform, billing: SubscriptionBilling, plan: Plan): Promise<string | null> {
-  if (billing.kind !== 'stripe') return null;
+  // A simulated subscription needs no price and ignores one.
   if (plan.stripePriceId) return plan.stripePriceId;
   const priceId = await billing.ensurePrice(plan);
   return priceId ? rememberStripePrice(platform.db, plan.id, priceId) : null;
@@ -127,7 +126,7 @@ export async function startSubscription(
   if (!plan?.active) {
     throw notFound(`There is no plan "${input.planId}"; GET /plans lists them.`);
   }
-  const billing = subscriptionBilling(platform);
+  const billing = platform.payments.subscriptions;
   const now = platform.clock.now();
   const localId = newLocalId();
 
@@ -225,7 +224,7 @@ export interface CancelResult {
  * subscription is ended at once. Cancelling again answers the same.
  */
 export async function cancelSubscription(platform: Platform, userId: string): Promise<CancelResult> {
-  const billing = subscriptionBilling(platform);
+  const billing = platform.payments.subscriptions;
   const row = await liveSubscription(platform.db, userId);
   if (!row) throw notFound('You have no subscription to cancel.');
   const customer = await one<{ stripe_customer_id: string | null }>(platform.db, `SELECT stripe_customer_id FROM users WHERE id = $1`, [userId]);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, conflict, forbidden, validationFailed } from '../../http/errors.js';
-import { ModerationUnavailable, type Moderator } from '../../integrations/moderation/index.js';
+import { ModerationUnavailable, type Moderator } from '../../integrations/moderation/moderator.js';
 import type { Platform } from '../../platform.js';
-import { lockUser } from '../time/ledger.js';
+import { lockUser } from '../../db/locks.js';
 import { getUserTier } from '../monetization/tier.js';
 import { centsToDecimal } from '../../money.js';
 import { hourlyCents, multiplier } from './catalogue.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, generateActivationCode, normalizeActivationCode } from './activation-code.js';
-import { chargeFor } from './sessions.js';
 import { balanceBody, toMinutes } from './ledger.js';
 import { formatCents } from '../../money.js';
 
@@ -26,13 +25,6 @@ describe('rendering and rounding', () => {
     expect(toMinutes(61)).toBe(1.02);
     expect(balanceBody({ totalSeconds: 19_800, activeCards: 1, nextExpiration: null })).toEqual({ total_minutes: 330, total_hours: 5.5, active_cards: 1, next_expiration: null });
     expect(balanceBody({ totalSeconds: 1, activeCards: 1, nextExpiration: new Date(0) }).total_minutes).toBe(0.02);
-  });
-
-  it('charges round up to the whole second after multiplier and discounts', () => {
-    expect(chargeFor(1, 1000 * 100 * 100)).toBe(1);
-    expect(chargeFor(7, 1500 * 100 * 100)).toBe(11);
-    expect(chargeFor(101, 800 * 50 * 50)).toBe(21);
-    expect(chargeFor(3600, 1000 * 0 * 100)).toBe(0);
   });
 
   it('prices display from cents', () => {

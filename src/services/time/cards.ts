@@ -2,7 +2,8 @@ import { one, type Queryable } from '../../db/database.js';
 import { conflict, notFound, validationFailed } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
 import { normalizeActivationCode } from './activation-code.js';
-import { lockUser, toMinutes, writeEntry } from './ledger.js';
+import { toMinutes, writeEntry } from './ledger.js';
+import { lockUser } from '../../db/locks.js';
 
 /** A card is usable for this long after activation. */
 export const CARD_VALIDITY_DAYS = 365;
@@ -30,7 +31,7 @@ const LISTED_CARDS = 100;
 
 /**
  * GET /time/balance's body as JSON text, built by the database in one call
- * (`time_balance_body`, migrations/0009_balance_body.sql): the hottest read of the API
+ * (`time_balance_body`, sql/functions/time-balance.sql): the hottest read of the API
  * never parses and re-serialises card rows.
  */
 export async function balanceBodyJson(q: Queryable, userId: string, now: Date): Promise<string> {

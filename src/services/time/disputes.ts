@@ -1,9 +1,10 @@
 import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
-import type { StripeEventHandlers } from '../webhooks/stripe-handlers.js';
+import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
 import type { CardRow } from './cards.js';
-import { lockUser, writeEntry } from './ledger.js';
+import { writeEntry } from './ledger.js';
+import { lockUser } from '../../db/locks.js';
 import { cardForIntent } from './stripe-events.js';
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/database.js';
+import { lockUser } from '../../db/locks.js';
 
 /**
  * The minute ledger. A card's `remaining_seconds` is its running balance and every change
@@ -48,12 +49,6 @@ export function balanceBody(b: Balance): {
   };
 }
 
-/** Serialises balance changes of one user (take it before touching their cards). */
-export async function lockUser(tx: Queryable, userId: string): Promise<void> {
-  const rows = await tx.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-  if (rows.length === 0) throw new Error(`lockUser: no user ${userId}`);
-}
-
 export async function writeEntry(
   tx: Queryable,
   e: { userId: string; cardId: string; kind: LedgerKind; seconds: number; now: Date; timeSessionId?: string; reference?: string },
@@ -92,26 +87,8 @@ export async function grantSeconds(
   await writeEntry(tx, { userId: g.userId, cardId: card.id, kind: g.kind, seconds: g.seconds, now, reference: g.reference });
 }
 
-/**
- * Records the expiry of the user's cards whose time is up: the unspent seconds leave by an
- * `expiry` entry and the card becomes expired (one statement). Call with the user locked.
- */
+/** Expires the user's lapsed cards (sql/functions/time-ledger.sql); call with the user locked. */
 export async function expireUserCards(tx: Queryable, userId: string, now: Date): Promise<number> {
-  const [row] = await tx.query<{ n: number | string }>(
-    `WITH old AS (
-       SELECT id, remaining_seconds FROM time_cards
-        WHERE user_id = $1 AND status = 'active' AND expires_at <= $2
-        ORDER BY id FOR UPDATE
-     ), expired AS (
-       UPDATE time_cards t SET status = 'expired', remaining_seconds = 0
-         FROM old WHERE t.id = old.id
-       RETURNING t.id, old.remaining_seconds
-     ), entries AS (
-       INSERT INTO ledger_entries (user_id, card_id, kind, seconds, created_at)
-       SELECT $1, id, 'expiry', -remaining_seconds, $2 FROM expired WHERE remaining_seconds > 0
-     )
-     SELECT COUNT(*) AS n FROM expired`,
-    [userId, now],
-  );
+  const [row] = await tx.query<{ n: number | string }>(`SELECT time_expire_lapsed_cards($1, $2) AS n`, [userId, now]);
   return Number(row?.n ?? 0);
 }

@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import { AppError, notFound, paymentRequired, validationFailed } from '../../http/errors.js';
 import { PaymentProviderError } from '../../integrations/payments/provider.js';
 import type { Platform } from '../../platform.js';
-import { redeemCoupon, releaseRedemption } from '../monetization/coupons.js';
+import { redeemCoupon, releaseRedemption } from '../coupons/coupons.js';
 import { generateActivationCode } from './activation-code.js';
 import { newCardId } from './ledger.js';
 import { findTier, tierSeconds } from './pricing.js';

@@ -39,12 +39,7 @@ export interface EndSessionBody {
 
 const clampPercent = (p: number | undefined): number => Math.min(100, Math.max(0, Math.round(p ?? 0)));
 
-/** Seconds charged for `wall` seconds of talk: per second, multiplied and discounted, rounded up. */
-export function chargeFor(wallSeconds: number, factor: number): number {
-  return Math.ceil((wallSeconds * factor) / 10_000_000);
-}
-
-// The checks and writes live in migrations/0007_session_functions.sql: one statement per request.
+// The checks and writes live in sql/functions/time-sessions.sql: one statement per request.
 const START_SQL = `SELECT * FROM time_session_start($1::text, $2::text, $3::text, $4::text, $5::int, $6::int, $7::int, $8::int,
   $9::int, $10::text, $11::timestamptz, $12::boolean)`;
 const END_SQL = `SELECT * FROM time_session_end($1::text, $2::text, $3::text, $4::timestamptz, $5::int, $6::text)`;
@@ -106,7 +101,7 @@ export async function startTimeSession(platform: Platform, input: StartSessionIn
     const [capped] = await tx.query<{ cap_seconds: number }>(
       `UPDATE time_sessions
           SET reward_discount_percent = $2,
-              cap_seconds = time_session_cap($3::bigint, cost_multiplier_milli::bigint * (100 - discount_percent) * (100 - $2::int), limit_seconds, NULL)
+              cap_seconds = time_session_cap($3::bigint, time_cost_factor(cost_multiplier_milli, discount_percent, $2::int), limit_seconds, NULL)
         WHERE id = $1 RETURNING cap_seconds`,
       [session.timeSessionId, reward, session.remainingBalanceSeconds],
     );

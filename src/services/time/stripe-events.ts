@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 
-import type { StripeEventHandlers } from '../webhooks/stripe-handlers.js';
-import { releaseRedemption } from '../monetization/coupons.js';
+import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
+import { releaseRedemption } from '../coupons/coupons.js';
 import { reverseRefundedSeconds, type CardRow } from './cards.js';
-import { lockUser } from './ledger.js';
+import { lockUser } from '../../db/locks.js';
 
 export const TIME_CARD_PURPOSE = 'time_card_purchase';
 

@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform.js';
 import type { Worker } from '../service.js';
-import { expireUserCards, lockUser } from './ledger.js';
+import { expireUserCards } from './ledger.js';
+import { lockUser } from '../../db/locks.js';
 import { closeAtCap } from './sessions.js';
 
 export interface SweepResult {
@@ -42,7 +43,7 @@ export async function sweepOnce(platform: Platform): Promise<SweepResult> {
   }
 
   const owners = await platform.db.query<{ user_id: string }>(
-    `SELECT DISTINCT user_id FROM time_cards WHERE status = 'active' AND expires_at <= $1 LIMIT 500`,
+    `SELECT DISTINCT user_id FROM time_cards c WHERE time_card_lapsed(c, $1) LIMIT 500`,
     [now],
   );
   let cardsExpired = 0;

@@ -9,7 +9,7 @@ import type { Platform } from '../../platform.js';
 import { monetizationStripeHandlers } from '../monetization/stripe-events.js';
 import { disputeStripeHandlers } from '../time/disputes.js';
 import { timeStripeHandlers } from '../time/stripe-events.js';
-import type { StripeEventHandlers } from './stripe-handlers.js';
+import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
 
 /** Stripe's own tolerance: a signature older than five minutes is refused (replays). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
