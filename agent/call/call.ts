@@ -277,7 +277,9 @@ export class Call implements CallServices {
   private async summary(): Promise<string | undefined> {
     const outline = memorySummary(this.o.session, this.info, progressOf(this));
     if (!outline || !this.o.summarize) return outline;
-    const conversation = transcriptOf(this.o.session).map((t) => `${t.role}: ${t.text}`).join('\n').slice(-12_000);
+    const progress = progressOf(this);
+    const kept = [...progress.covered.map((c) => `note: ${c}`), ...progress.next.map((n) => `next: ${n}`)];
+    const conversation = [...transcriptOf(this.o.session).map((t) => `${t.role}: ${t.text}`), ...kept].join('\n').slice(-12_000);
     try {
       const text = (await this.o.summarize(conversation)).trim();
       return text ? text.slice(0, 1000) : outline;

@@ -51,6 +51,29 @@ describe('memory, with consent', () => {
     expect(prompts[0]?.conversation).toContain('user: help me with fractions');
   });
 
+  it('notes a premium tool kept in the call reach the summary', async () => {
+    const conversations: string[] = [];
+    call = await textCall({
+      info: sessionInfo({ memory_enabled: true, user: { id: 'u', first_name: 'Ada', tier: 'premium' }, persona: { tools: [], premium_features: ['bug_journal'] } }),
+      chat: (req) => {
+        const last = req.messages[req.messages.length - 1];
+        if (last?.role === 'user') return { toolCalls: [{ name: 'bug_journal', args: { symptom: 'null user on login', cause: 'missing await' } }] };
+        return { text: 'Logged.' };
+      },
+      extra: {
+        complete: async (_system, conversation) => {
+          conversations.push(conversation);
+          return 'Found a missing await behind a null user on login.';
+        },
+      },
+    });
+    await call.session.waitForIdle();
+    await call.session.run({ userInput: 'log this bug' }).wait();
+    await call.call.finish(await call.call.end('user_left'));
+    expect(conversations[0]).toContain('note: bug: null user on login; cause: missing await');
+    expect(call.platform.memories).toEqual(['Found a missing await behind a null user on login.']);
+  });
+
   it('writes nothing when the user did not opt in', async () => {
     call = await textCall({ info: sessionInfo({ memory_enabled: false }), chat: () => ({ text: 'Let us look at fractions.' }) });
     await call.session.run({ userInput: 'help me with fractions' }).wait();

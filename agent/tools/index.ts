@@ -3,6 +3,7 @@ import * as everyday from './everyday.js';
 import * as learning from './learning.js';
 import * as play from './play.js';
 import * as premium from './premium.js';
+import * as notes from './premium-notes.js';
 import * as tech from './tech.js';
 import { checkTimeBalance } from './time.js';
 import type { AnyTool, ToolDeps, ToolFactory } from './types.js';
@@ -54,6 +55,11 @@ export const PREMIUM_TOOLS: Readonly<Record<string, ToolFactory>> = {
   homework_checker: premium.homeworkChecker,
   study_plan_generator: premium.studyPlanGenerator,
   progress_tracking: premium.progressTracking,
+  shopping_list: notes.shoppingList,
+  meal_planner: notes.mealPlanner,
+  mood_journal: notes.moodJournal,
+  session_notes: notes.sessionNotes,
+  bug_journal: notes.bugJournal,
 };
 
 /**
