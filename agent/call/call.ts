@@ -30,8 +30,11 @@ export interface CallOptions {
 }
 
 const INSTRUCTIONS = {
-  warning: (minutes: number) =>
-    `Tell the user, in character and in one short sentence, that about ${minutes} minute${minutes === 1 ? '' : 's'} of this call remain${minutes === 1 ? 's' : ''}. Do not offer free time.`,
+  warning: (seconds: number) => {
+    const minutes = Math.round(seconds / 60);
+    const left = seconds < 60 ? 'less than a minute remains' : `about ${minutes} minute${minutes === 1 ? ' remains' : 's remain'}`;
+    return `Tell the user, in character and in one short sentence, that ${left} of this call. Do not offer free time.`;
+  },
   goodbye: {
     budget: 'The time for this call is up. Say a warm, short goodbye in character, in one sentence. Do not ask a question.',
     idle: 'The user has not answered. Say a short, kind goodbye in character, in one sentence, and mention they can call again.',
@@ -128,7 +131,7 @@ export class Call implements CallServices {
     clearTimeout(this.warningTimer);
     const warnIn = left - this.o.timing.warningSeconds;
     if (warnIn > 0) this.warningTimer = setTimeout(() => void this.onWarningDue(), warnIn * 1000);
-    else if (this.warnedFor === Number.POSITIVE_INFINITY && left > 0) void this.onWarningDue();
+    else if (this.warnedFor === Number.POSITIVE_INFINITY && left > 0) void this.onWarningDue(false);
   }
 
   after(seconds: number, action: TimerAction): () => void {
@@ -161,13 +164,13 @@ export class Call implements CallServices {
     }
   }
 
-  private async onWarningDue(): Promise<void> {
-    await this.refreshBudget();
+  private async onWarningDue(refresh = true): Promise<void> {
+    if (refresh) await this.refreshBudget();
     if (this.reason) return;
     const left = Math.max(0, Math.round((this.endsAt - Date.now()) / 1000));
     if (left > this.o.timing.warningSeconds || left <= 0 || this.warnedFor <= left) return;
     this.warnedFor = left;
-    this.speak(INSTRUCTIONS.warning(Math.max(1, Math.round(left / 60))));
+    this.speak(INSTRUCTIONS.warning(left));
   }
 
   private async onBudgetElapsed(): Promise<void> {

@@ -23,11 +23,19 @@ describe('the call clock', () => {
     });
     await until(() => ended.length > 0, 15_000, 'the end');
     const said = asked(call.openai.chats);
-    expect(said.some((s) => /about 1 minute of this call remains/.test(s))).toBe(true);
+    expect(said.some((s) => /less than a minute remains of this call/.test(s))).toBe(true);
     expect(said.some((s) => /time for this call is up/.test(s))).toBe(true);
-    expect(said.findIndex((s) => /remains/.test(s))).toBeLessThan(said.findIndex((s) => /is up/.test(s)));
+    expect(said.findIndex((s) => /remains of this call/.test(s))).toBeLessThan(said.findIndex((s) => /is up/.test(s)));
     expect(call.platform.endReasons).toEqual(['budget']);
     expect(ended).toEqual(['budget']);
+  });
+
+  it('a call that starts inside the warning window is warned once, at once', async () => {
+    call = await textCall({ info: sessionInfo({ budget: { seconds_left: 90 } }), timing: { warningSeconds: 120 }, chat: () => ({ text: 'Okay.' }) });
+    await until(() => asked(call!.openai.chats).some((s) => /about 2 minutes remain of this call/.test(s)), 10_000, 'the warning');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(asked(call.openai.chats).filter((s) => /remain/.test(s))).toHaveLength(1);
+    expect(call.platform.calls.filter((c) => c.route === 'get').length).toBeLessThan(3);
   });
 
   it('follows a top-up: the call goes on past the first budget', async () => {
