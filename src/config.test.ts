@@ -8,6 +8,7 @@ const productionSecrets = {
   LIVEKIT_API_SECRET: 's'.repeat(32),
   STRIPE_WEBHOOK_SECRET: 'whsec_x',
   STRIPE_SECRET_KEY: 'sk_live_x',
+  AGENT_API_KEY: 'a'.repeat(32),
 };
 
 describe('loadConfig', () => {
@@ -77,6 +78,22 @@ describe('loadConfig', () => {
     const { STRIPE_SECRET_KEY: _noStripe, ...withoutStripe } = productionSecrets;
     expect(() => loadConfig({ NODE_ENV: 'production', ...withoutStripe })).toThrow(/STRIPE_SECRET_KEY/);
     expect(loadConfig({ NODE_ENV: 'production', ...productionSecrets }).isProduction).toBe(true);
+  });
+
+  it('the voice agent settings: a key of at least 32 characters, transcripts off and a 120 s no-show by default', () => {
+    expect(loadConfig({})).toMatchObject({ AGENT_STORE_TRANSCRIPTS: false, SESSION_NO_SHOW_SECONDS: 120, providerPrices: null });
+    expect(loadConfig({ AGENT_STORE_TRANSCRIPTS: 'true' }).AGENT_STORE_TRANSCRIPTS).toBe(true);
+    expect(() => loadConfig({ AGENT_API_KEY: 'short' })).toThrow(/AGENT_API_KEY/);
+    const { AGENT_API_KEY: _noKey, ...withoutKey } = productionSecrets;
+    expect(() => loadConfig({ NODE_ENV: 'production', ...withoutKey })).toThrow('Missing required secrets for production: AGENT_API_KEY');
+  });
+
+  it('PROVIDER_PRICES is parsed once; a malformed one stops the start naming it', () => {
+    const prices = { llm: { 'gpt-4.1-mini': { prompt_per_1m: 400000, completion_per_1m: 1600000 } }, stt: { 'nova-3': { per_minute: 4300 } } };
+    expect(loadConfig({ PROVIDER_PRICES: JSON.stringify(prices) }).providerPrices).toEqual(prices);
+    for (const bad of ['{not json', '{"llm": {"m": {"prompt_per_1m": 1.5, "completion_per_1m": 1}}}', '{"tts": {"m": {"per_1m_chars": -1}}}', '{"gpu": {}}']) {
+      expect(() => loadConfig({ PROVIDER_PRICES: bad }), bad).toThrow(/Invalid configuration: PROVIDER_PRICES/);
+    }
   });
 
   it('MINDBOT_SERVICES picks a subset, trimming spaces', () => {

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { parseProviderPrices, type ProviderPrices } from './provider-prices.js';
 
 /**
  * Every environment variable MindBot reads, validated once at start.
@@ -68,6 +69,15 @@ export const EnvSchema = Type.Object({
   AD_REWARDS_PER_DAY: Type.Integer({ minimum: 0, default: 5 }),
   /** Per-minute saving on ad-supported persona sessions for free users who accept ads. */
   AD_SUPPORTED_DISCOUNT_PERCENT: Type.Integer({ minimum: 0, maximum: 100, default: 50 }),
+
+  /** The voice agent's credential (header X-Agent-Key on /agent/*). */
+  AGENT_API_KEY: Optional(Type.String({ minLength: 32 })),
+  /** Keep the transcripts agents report (dropped otherwise). */
+  AGENT_STORE_TRANSCRIPTS: Type.Boolean({ default: false }),
+  /** A persona session that nobody joins within this many seconds is ended, unbilled. */
+  SESSION_NO_SHOW_SECONDS: Type.Integer({ minimum: 10, maximum: 3600, default: 120 }),
+  /** JSON: model prices in micro-dollars (see src/provider-prices.ts); provider cost per session. */
+  PROVIDER_PRICES: Optional(Type.String({ minLength: 2 })),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -75,6 +85,8 @@ export type Env = Static<typeof EnvSchema>;
 export interface Config extends Env {
   readonly isProduction: boolean;
   readonly services: readonly ServiceName[];
+  /** PROVIDER_PRICES parsed; null when not configured. */
+  readonly providerPrices: ProviderPrices | null;
 }
 
 export const SERVICE_NAMES = ['auth', 'time', 'admin', 'webhooks', 'personas', 'monetization', 'gateway'] as const;
@@ -87,13 +99,14 @@ export const PRODUCTION_SECRETS = [
   'LIVEKIT_API_KEY',
   'LIVEKIT_API_SECRET',
   'STRIPE_WEBHOOK_SECRET',
+  'AGENT_API_KEY',
 ] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS']);
+const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS', 'AGENT_STORE_TRANSCRIPTS']);
 
 /** Validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -122,7 +135,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('Missing required secrets for production: STRIPE_SECRET_KEY');
     }
   }
-  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES) });
+  let providerPrices: ProviderPrices | null = null;
+  try {
+    if (env.PROVIDER_PRICES) providerPrices = parseProviderPrices(env.PROVIDER_PRICES);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+  }
+  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices });
 }
 
 function parseServices(list: string): ServiceName[] {

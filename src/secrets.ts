@@ -11,6 +11,8 @@ export interface Secrets {
   livekitApiKey: string;
   livekitApiSecret: string;
   stripeWebhookSecret: string;
+  /** The voice agent's credential (X-Agent-Key); the worker reads the same key. */
+  agentApiKey: string;
 }
 
 export async function generateSigningJwk(): Promise<JWK> {
@@ -25,6 +27,7 @@ export async function generateSecrets(): Promise<Secrets> {
     livekitApiKey: `API${randomBytes(6).toString('hex')}`,
     livekitApiSecret: randomBytes(32).toString('base64url'),
     stripeWebhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
+    agentApiKey: `agk_${randomBytes(32).toString('base64url')}`,
   };
 }
 
@@ -45,6 +48,7 @@ export async function resolveSecrets(config: Config, opts: { persist: boolean } 
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
     stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    agentApiKey: config.AGENT_API_KEY,
   };
   const pick = <K extends keyof Secrets>(k: K): Secrets[K] => fromEnv[k] ?? stored[k] ?? generated[k];
   const secrets: Secrets = {
@@ -52,6 +56,7 @@ export async function resolveSecrets(config: Config, opts: { persist: boolean } 
     livekitApiKey: pick('livekitApiKey'),
     livekitApiSecret: pick('livekitApiSecret'),
     stripeWebhookSecret: pick('stripeWebhookSecret'),
+    agentApiKey: pick('agentApiKey'),
   };
   if (opts.persist && !config.isProduction) {
     const toStore: Partial<Secrets> = { ...stored };

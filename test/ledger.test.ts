@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceBodyJson } from '../src/services/time/cards.js';
 import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../src/services/time/ledger.js';
 import { BalanceResponse } from '../src/services/time/schemas.js';
-import { endTimeSession, endTimeSessionsInRoom, startTimeSession, type StartHook } from '../src/services/time/sessions.js';
+import { endTimeSession, endTimeSessionsInRoom, startBilling, startTimeSession, type StartHook } from '../src/services/time/sessions.js';
 import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
 import { ledgerSeconds } from './support/accounts.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
@@ -25,8 +25,12 @@ const inDays = (d: number) => new Date(now().getTime() + d * DAY);
 const grant = (userId: string, seconds: number, days: number, reference: string) =>
   platform.db.transaction((tx) => grantSeconds(tx, { userId, seconds, kind: 'admin_grant', expiresAt: inDays(days), reference, now: now() }));
 const balance = async (userId: string) => (await getBalance(platform.db, userId, now())).totalSeconds;
-const session = (userId: string, sessionId: string, extra: Partial<Parameters<typeof startTimeSession>[1]> = {}, hook?: Parameters<typeof startTimeSession>[2]) =>
-  startTimeSession(platform, { userId, sessionId, roomName: `r_${userId}_${sessionId}`, ...extra }, hook);
+/** Starts a session whose conversation begins at once (a persona session bills from when the user and the agent are both in). */
+const session = async (userId: string, sessionId: string, extra: Partial<Parameters<typeof startTimeSession>[1]> = {}, hook?: Parameters<typeof startTimeSession>[2]) => {
+  const started = await startTimeSession(platform, { userId, sessionId, roomName: `r_${userId}_${sessionId}`, ...extra }, hook);
+  await startBilling(platform, started.timeSessionId);
+  return started;
+};
 
 describe('the ledger', () => {
   it('draws from the card expiring first (ties: the older) and spans cards', async () => {

@@ -8,7 +8,8 @@ import type { Platform } from '../src/platform.js';
 import { createPlatform } from '../src/start/platform.js';
 import { generateSecrets } from '../src/secrets.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
-import { makePremium } from './support/accounts.js';
+import { giveBalance, makePremium } from './support/accounts.js';
+import { agentClient, startPersonaCall } from './support/agent.js';
 import { createTestDatabase } from './support/database.js';
 
 // Every log line the platform writes, at the most verbose level.
@@ -71,7 +72,25 @@ describe('logs', () => {
     expect((await custom(flaggedText)).statusCode).toBe(422);
     expect((await custom(tooLong)).statusCode).toBe(422);
 
+    // The voice agent's traffic: its key, the instructions, transcripts, memory and preferences stay out too.
+    await giveBalance(platform, me.id, 600);
+    await app.inject({ method: 'PATCH', url: '/auth/me', headers: auth, payload: { memory_enabled: true } });
+    await app.inject({ method: 'PUT', url: '/personas/mindbot/preferences', headers: auth, payload: { preferences: { nickname: 'Canary 71aa0c' } } });
+    const agent = agentClient(app, platform);
+    const call = await startPersonaCall(app, { id: me.id, email: 'logged@example.com', token: access_token, auth }, 'mindbot');
+    const instructions = (await agent.get(call.timeSessionId)).json().persona.instructions as string;
+    await agent.joined(call.timeSessionId);
+    await agent.memory(call.timeSessionId, 'Canary memory 5d90e2');
+    await agent.memory(call.timeSessionId, 'Canary 0c4b19 wants to build a bomb');
+    await agent.end(call.timeSessionId, 'user_left');
+    await agent.report(call.timeSessionId, { ended_reason: 'user_left', usage: {}, transcript: [{ role: 'user', text: 'Canary transcript 9e7d31' }] });
+    await app.inject({ url: '/agent/sessions/x', headers: { 'x-agent-key': 'Canary wrong key 2a8f44' } });
+
     const log = lines.join('');
+    expect(log).toContain('/agent/sessions/');
+    for (const secret of [platform.secrets.agentApiKey, instructions.slice(0, 60), '71aa0c', '5d90e2', '0c4b19', '9e7d31', '2a8f44']) {
+      expect(log).not.toContain(secret);
+    }
     expect(lines.length).toBeGreaterThan(10);
     expect(log).toContain('"reqId"');
     expect(log.match(/\/personas\/custom/g)?.length ?? 0).toBeGreaterThanOrEqual(3);

@@ -7,6 +7,7 @@ import { ledgerSeconds, makePremium } from './support/accounts.js';
 import { createGuideClient } from './support/guide-client.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
+import { conversationStarts } from './support/calls.js';
 
 let platform: TestPlatform;
 let app: App;
@@ -168,6 +169,7 @@ describe('a discount reward in the next persona session', () => {
     });
     expect(start.statusCode).toBe(200);
     const sessionId = start.json().session_id as string;
+    await conversationStarts(platform, user.id, sessionId);
     platform.clock.advance(seconds);
     const token = await platform.accessTokens.sign({ sub: user.id, email: user.email, role: 'user' });
     const end = await app.inject({

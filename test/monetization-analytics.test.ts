@@ -4,6 +4,7 @@ import { startTimeSession } from '../src/services/time/sessions.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
 import { closeGateway, openGateway } from './support/gateway.js';
+import { conversationStarts } from './support/calls.js';
 
 let platform: TestPlatform;
 let app: App;
@@ -25,6 +26,7 @@ async function talk(user: TestUser, sessionId: string, seconds: number, persona?
     roomName: `room_${user.id}_${sessionId}`,
     ...(persona ? { persona: { slug: persona, costMultiplier: 1, sessionLimitMinutes: null } } : {}),
   });
+  await conversationStarts(platform, user.id, sessionId);
   platform.clock.advance(seconds);
   const end = await app.inject({ method: 'POST', url: '/time/session/end', headers: user.auth, payload: { session_id: sessionId, duration_seconds: seconds } });
   expect(end.statusCode).toBe(200);

@@ -6,6 +6,7 @@ import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
 import { giveBalance } from './support/accounts.js';
 import { closeGateway, openGateway } from './support/gateway.js';
+import { conversationStarts } from './support/calls.js';
 
 let platform: TestPlatform;
 let app: App;
@@ -23,6 +24,7 @@ async function user(): Promise<TestUser> {
 async function talk(u: TestUser, slug: string, seconds: number, enableAds = false): Promise<void> {
   const res = await app.inject({ method: 'POST', url: `/personas/${slug}/session`, headers: u.auth, payload: { enable_ads: enableAds } });
   expect(res.statusCode).toBe(200);
+  await conversationStarts(platform, u.id, res.json().session_id);
   platform.clock.advance(seconds);
   await endTimeSession(platform, { userId: u.id, sessionId: res.json().session_id });
 }
@@ -92,6 +94,7 @@ describe('GET /analytics/personas and popularity', () => {
     const session = async (who: TestUser, slug: string, seconds: number, enableAds: boolean) => {
       const res = await freshApp.inject({ method: 'POST', url: `/personas/${slug}/session`, headers: who.auth, payload: { enable_ads: enableAds } });
       expect(res.statusCode).toBe(200);
+      await conversationStarts(fresh, who.id, res.json().session_id);
       fresh.clock.advance(seconds);
       await endTimeSession(fresh, { userId: who.id, sessionId: res.json().session_id });
     };

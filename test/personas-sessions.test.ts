@@ -8,6 +8,7 @@ import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
 import { ADULT_DOB, giveBalance, makePremium } from './support/accounts.js';
 import { closeGateway, openGateway } from './support/gateway.js';
+import { conversationStarts } from './support/calls.js';
 
 let platform: TestPlatform;
 let app: App;
@@ -78,6 +79,8 @@ describe('POST /personas/{slug}/session', () => {
     const b = (await start(withoutAds, 'pixel', { enable_ads: false })).json();
     expect([a.ads_enabled, a.cost_savings, a.estimated_cost_per_minute]).toEqual([true, 0.35, 0.7]);
     expect([b.ads_enabled, b.cost_savings]).toEqual([false, 0]);
+    await conversationStarts(platform, withAds.id, a.session_id);
+    await conversationStarts(platform, withoutAds.id, b.session_id);
     platform.clock.advance(600);
     await end(withAds, a.session_id);
     await end(withoutAds, b.session_id);
@@ -141,6 +144,7 @@ describe('POST /personas/{slug}/session', () => {
     for (const [talk, billed] of [[45, 30], [45, 30], [20, 20], [45, 10]] as const) {
       const s = await start(await fresh(), 'luna-sleep-stories');
       expect(s.statusCode).toBe(200);
+      await conversationStarts(platform, u.id, s.json().session_id);
       platform.clock.advance(talk * 60);
       expect((await end(u, s.json().session_id)).duration_seconds).toBe(billed * 60);
     }
@@ -162,9 +166,11 @@ describe('POST /personas/{slug}/session', () => {
       [u.id, new Date(now.getTime() + 86400_000), now],
     );
     const first = (await start(u, 'mindbot', { enable_ads: false })).json();
+    await conversationStarts(platform, u.id, first.session_id);
     platform.clock.advance(100);
     await end(u, first.session_id);
     const second = (await start(u, 'mindbot', { enable_ads: false })).json();
+    await conversationStarts(platform, u.id, second.session_id);
     platform.clock.advance(100);
     await end(u, second.session_id);
     const rows = await platform.db.query<{ reward_discount_percent: number; charged_seconds: number }>(
@@ -206,6 +212,7 @@ describe('POST /personas/{slug}/session', () => {
     const owner = await user();
     const other = await user();
     const session = (await start(owner, 'debug-duck')).json();
+    await conversationStarts(platform, owner.id, session.session_id);
     platform.clock.advance(300);
     const endAs = (u: TestUser) =>
       app.inject({ method: 'POST', url: '/time/session/end', headers: u.auth, payload: { session_id: session.session_id, duration_seconds: 5 } });

@@ -58,6 +58,8 @@ describe('npm start', () => {
     // Development secrets are generated once and kept private in the data dir.
     const secrets = JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8'));
     expect(secrets.jwtPrivateJwks[0].kid).toBeTruthy();
+    // The voice agent's key, where the worker reads it in development.
+    expect(secrets.agentApiKey).toMatch(/^agk_[\w-]{43}$/);
     expect((await stat(path.join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
 
     child.kill('SIGTERM');

@@ -6,7 +6,9 @@
 -- no_user | used (session_id spent) | busy (too many live) | empty (no balance) |
 -- unaffordable (cap < 1). p_defer_cap: the caller runs a hook and then sets the reward and
 -- cap itself (refusing cap < 1), in the same transaction. The session records its limit (the
--- persona's, within the hard maximum); its cap follows the balance from then on.
+-- persona's, within the hard maximum); its cap follows the balance from then on. A plain
+-- session bills from its start; a persona session (p_persona_slug set) from when the user and
+-- the agent are both in the room (billing_started_at, set by time_sessions' startBilling).
 CREATE OR REPLACE FUNCTION time_session_start(
   p_user_id text, p_session_id text, p_room_name text, p_persona_slug text,
   p_milli integer, p_discount integer, p_limit_seconds integer, p_max_seconds integer,
@@ -51,15 +53,18 @@ BEGIN
     outcome := 'unaffordable'; RETURN NEXT; RETURN;
   END IF;
   INSERT INTO time_sessions (id, user_id, session_id, room_name, persona_slug, cost_multiplier_milli,
-                             discount_percent, reward_discount_percent, limit_seconds, cap_seconds, status, started_at)
-  VALUES (p_id, p_user_id, p_session_id, p_room_name, p_persona_slug, p_milli, p_discount, 0, v_limit, GREATEST(v_cap, 0), 'active', p_now);
+                             discount_percent, reward_discount_percent, limit_seconds, cap_seconds, status, started_at,
+                             billing_started_at)
+  VALUES (p_id, p_user_id, p_session_id, p_room_name, p_persona_slug, p_milli, p_discount, 0, v_limit, GREATEST(v_cap, 0), 'active', p_now,
+          CASE WHEN p_persona_slug IS NULL THEN p_now END);
   outcome := 'started'; session_pk := p_id; session_started := p_now; RETURN NEXT;
 END;
 $$;
 
 -- Ends a session once, found by our id (p_id) or by the user's session_id. outcome: ended |
 -- done (ended before: body is the first end's) | missing | extended. Lapsed cards expire
--- first; the cap is what the balance affords now, within the session's limit. A sweep
+-- first; the cap is what the balance affords now, within the session's limit, counted from
+-- billing_started_at (a session whose billing never started bills nothing). A sweep
 -- (p_reason 'cap_reached') ends the session only when it has reached that cap; before, it
 -- records the cap and answers 'extended', and the session goes on. The charge is debited in
 -- draw order (docs/ledger.md#draw-order), spanning cards, never below zero, one
@@ -96,7 +101,9 @@ BEGIN
   v_factor := time_cost_factor(v_s.cost_multiplier_milli, v_s.discount_percent, v_s.reward_discount_percent);
   SELECT time_session_cap(b.total_seconds, v_factor, v_s.limit_seconds, NULL) INTO v_cap
     FROM time_usable_balance(v_s.user_id, p_now) b;
-  v_wall := GREATEST(0, ceil(extract(epoch FROM p_now) - extract(epoch FROM v_s.started_at)))::bigint;
+  -- Billed time runs from when billing started (never started: nothing is billed).
+  v_wall := CASE WHEN v_s.billing_started_at IS NULL THEN 0
+                 ELSE GREATEST(0, ceil(extract(epoch FROM p_now) - extract(epoch FROM v_s.billing_started_at)))::bigint END;
   IF p_reason = 'cap_reached' AND v_wall < v_cap THEN
     UPDATE time_sessions s SET cap_seconds = v_cap WHERE s.id = v_s.id;
     outcome := 'extended'; RETURN NEXT; RETURN;

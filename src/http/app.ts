@@ -53,7 +53,12 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   await app.register(swagger, {
     openapi: {
       info: { title: spec.title, version: '1.0.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          agentKey: { type: 'apiKey', in: 'header', name: 'X-Agent-Key' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

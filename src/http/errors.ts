@@ -5,9 +5,12 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthenticated: 401,
+  /** /agent/* without the voice agent's key. */
+  agent_unauthenticated: 401,
   payment_required: 402,
   forbidden: 403,
   not_found: 404,
+  session_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
   validation_failed: 422,

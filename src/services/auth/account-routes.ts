@@ -20,6 +20,7 @@ function meBody(user: UserRow) {
     created_at: user.created_at.toISOString(),
     last_login: user.last_login?.toISOString() ?? null,
     date_of_birth: user.date_of_birth,
+    memory_enabled: user.memory_enabled,
   };
 }
 
@@ -44,16 +45,16 @@ export function accountRoutes(platform: Platform): FastifyPluginAsync {
       {
         schema: {
           tags,
-          summary: 'Change the full name, or record the date of birth (once)',
+          summary: 'Change the full name or the memory consent, or record the date of birth (once)',
           security: bearerSecurity,
           body: UpdateMeBody,
           response: { 200: MeResponse, ...errors(401, 409, 422) },
         },
       },
       async (request) => {
-        const { full_name: fullName, date_of_birth: dob } = request.body;
-        if (fullName === undefined && dob === undefined) {
-          throw validationFailed('Send full_name or date_of_birth to change.');
+        const { full_name: fullName, date_of_birth: dob, memory_enabled: memoryEnabled } = request.body;
+        if (fullName === undefined && dob === undefined && memoryEnabled === undefined) {
+          throw validationFailed('Send full_name, date_of_birth or memory_enabled to change.');
         }
         const dateOfBirth = dob === undefined ? undefined : checkDateOfBirth(dob, platform.clock.now());
         const userId = currentUser(request).id;
@@ -67,7 +68,9 @@ export function accountRoutes(platform: Platform): FastifyPluginAsync {
           if (dateOfBirth !== undefined && row.dob !== null && row.dob !== dateOfBirth) {
             throw conflict('Your date of birth is already recorded and cannot be changed here; contact support to correct it.');
           }
-          return updateProfile(tx, userId, { fullName, dateOfBirth });
+          // Consent withdrawn: what personas remembered goes with it.
+          if (memoryEnabled === false) await tx.query(`DELETE FROM persona_memories WHERE user_id = $1`, [userId]);
+          return updateProfile(tx, userId, { fullName, dateOfBirth, memoryEnabled });
         });
         if (!updated) throw unauthenticated('The account for this access token no longer exists.');
         return meBody(updated);

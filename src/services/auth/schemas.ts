@@ -53,11 +53,13 @@ export const MeResponse = Type.Object({
   created_at: Timestamp,
   last_login: NullableTimestamp,
   date_of_birth: Nullable(Type.String()),
+  memory_enabled: Type.Boolean({ description: 'Personas may remember a summary of your calls (off by default)' }),
 });
 
 export const UpdateMeBody = Type.Object({
   full_name: Type.Optional(FullName),
   date_of_birth: Type.Optional(DateOfBirth),
+  memory_enabled: Type.Optional(Type.Boolean({ description: 'Consent to persona memory; turning it off forgets every memory' })),
 });
 
 const JwkString = Type.Optional(Type.String());

@@ -11,10 +11,11 @@ export interface UserRow {
   date_of_birth: string | null;
   created_at: Date;
   last_login: Date | null;
+  memory_enabled: boolean;
 }
 
 // date_of_birth as text: a calendar date, not an instant (no time-zone shifts).
-const COLUMNS = `id, email, full_name, password_hash, role, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, created_at, last_login`;
+const COLUMNS = `id, email, full_name, password_hash, role, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, created_at, last_login, memory_enabled`;
 
 export function newUserId(): string {
   return `usr_${randomBytes(12).toString('hex')}`;
@@ -50,12 +51,13 @@ export async function recordLogin(q: Queryable, id: string, now: Date): Promise<
 export function updateProfile(
   q: Queryable,
   id: string,
-  changes: { fullName?: string; dateOfBirth?: string },
+  changes: { fullName?: string; dateOfBirth?: string; memoryEnabled?: boolean },
 ): Promise<UserRow | undefined> {
   return one<UserRow>(
     q,
-    `UPDATE users SET full_name = COALESCE($2, full_name), date_of_birth = COALESCE($3::date, date_of_birth)
+    `UPDATE users SET full_name = COALESCE($2, full_name), date_of_birth = COALESCE($3::date, date_of_birth),
+                      memory_enabled = COALESCE($4::boolean, memory_enabled)
      WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, changes.fullName ?? null, changes.dateOfBirth ?? null],
+    [id, changes.fullName ?? null, changes.dateOfBirth ?? null, changes.memoryEnabled ?? null],
   );
 }

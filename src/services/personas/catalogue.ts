@@ -25,6 +25,8 @@ export interface PersonaRow {
   ad_supported: boolean;
   premium_features: string[];
   user_customizable_fields: string[];
+  /** Per field: `{values}` (one of them) or `{max_length}` (free text); see preferences.ts. */
+  customizable_field_rules: Record<string, { values?: string[]; max_length?: number }>;
   system_prompt: string | null;
   rating: string | number | null;
   rating_count: number;

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, conflict, forbidden, validationFailed } from '../../http/errors.js';
-import { ModerationUnavailable, type Moderator } from '../../integrations/moderation/moderator.js';
+import { conflict, forbidden, validationFailed } from '../../http/errors.js';
+import type { Moderator } from '../../integrations/moderation/moderator.js';
 import type { Platform } from '../../platform.js';
 import { lockUser } from '../../db/locks.js';
 import { getUserTier } from '../monetization/tier.js';
 import { centsToDecimal } from '../../money.js';
 import { hourlyCents, multiplier } from './catalogue.js';
+import { requireModerated } from './moderate.js';
 import { assembleSystemPrompt, promptPreview, sanitiseUserText } from './prompt.js';
 import type { CustomPersonaBody } from './schemas.js';
 
@@ -45,21 +46,7 @@ export async function createCustomPersona(platform: Platform, moderator: Moderat
     throw validationFailed(`Invalid request: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, errors);
   }
 
-  let verdict;
-  try {
-    verdict = await moderator.check(FIELDS.map((f) => clean[f]));
-  } catch (err) {
-    if (!(err instanceof ModerationUnavailable)) throw err;
-    platform.log.warn({ reason: err.message }, 'moderation unavailable');
-    throw new AppError('unavailable', 'Content moderation is unavailable right now, so nothing was saved; please try again shortly.', {
-      headers: { 'retry-after': '5' },
-    });
-  }
-  if (verdict.flagged) {
-    throw validationFailed(
-      `This persona was not saved: its text was flagged by moderation (${verdict.categories.join(', ') || 'policy'}). Please rephrase it.`,
-    );
-  }
+  await requireModerated(moderator, platform.log, FIELDS.map((f) => clean[f]), 'This persona');
 
   const systemPrompt = assembleSystemPrompt({ ...clean, category: body.category });
   const slug = await platform.db.transaction(async (tx) => {

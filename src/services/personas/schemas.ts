@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Timestamp } from '../../http/schemas.js';
+import { Nullable, NullableTimestamp, Timestamp } from '../../http/schemas.js';
 
 /** The guide's shapes for the Persona API. */
 
@@ -123,6 +123,8 @@ export const SessionResponse = Type.Object({
   ads_enabled: Type.Boolean(),
   cost_savings: Type.Number({ description: 'Balance minutes saved per minute of talk by ads' }),
   premium_features_available: Type.Array(Type.String()),
+  quality: Type.Union(['low', 'standard', 'high'].map((q) => Type.Literal(q)), { description: 'The voice quality this session gets' }),
+  quality_downgraded: Type.Boolean({ description: 'True when high quality was asked for without Premium: the session gets standard' }),
 });
 
 export const RateQuery = Type.Object({
@@ -151,4 +153,29 @@ export const AnalyticsResponse = Type.Object({
   persona_recommendations: Type.Array(Type.Object({ ...SlugName, reason: Type.String() })),
   popular_personas: Type.Array(Type.Object({ ...SlugName, usage_percent: Type.Number() })),
   category_usage: Type.Record(Type.String(), Type.Number()),
+});
+
+export const PreferencesBody = Type.Object({
+  preferences: Type.Record(Type.String({ maxLength: 64 }), Nullable(Type.String({ maxLength: 500 })), {
+    description: 'Values for the persona\'s user_customizable_fields; null or "" clears one. Replaces what was set.',
+    maxProperties: 20,
+  }),
+});
+export const PreferencesResponse = Type.Object({
+  persona_slug: Type.String(),
+  fields: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      allowed_values: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'null: free text' }),
+      max_length: Type.Integer(),
+    }),
+  ),
+  preferences: Type.Record(Type.String(), Type.String()),
+});
+
+export const MemoryResponse = Type.Object({
+  persona_slug: Type.String(),
+  memory_enabled: Type.Boolean({ description: 'Your consent (PATCH /auth/me); off by default' }),
+  summary: Nullable(Type.String()),
+  updated_at: NullableTimestamp,
 });

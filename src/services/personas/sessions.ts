@@ -48,6 +48,8 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
   }
   const limitMinutes = await sessionLimitMinutes(platform.db, persona, userId, now);
 
+  // Premium voice quality is a Premium benefit: a free user asking for it gets standard.
+  const quality = body.quality_preference === 'high' && tier !== 'premium' ? 'standard' : body.quality_preference;
   const adsEnabled = body.enable_ads && persona.ad_supported && tier === 'free';
   const discountPercent = adsEnabled ? platform.config.AD_SUPPORTED_DISCOUNT_PERCENT : 0;
   const hook = async (tx: Queryable, at: Date, timeSessionId: string) => {
@@ -55,9 +57,9 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
     // details commit with the session, or not at all.
     await tx.query(`UPDATE personas SET usage_count = usage_count + 1 WHERE slug = $1`, [persona.slug]);
     await tx.query(
-      `INSERT INTO persona_sessions (time_session_id, user_id, persona_slug, ads_enabled, quality_preference, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [timeSessionId, userId, persona.slug, adsEnabled, body.quality_preference, at],
+      `INSERT INTO persona_sessions (time_session_id, user_id, persona_slug, ads_enabled, quality_preference, quality, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [timeSessionId, userId, persona.slug, adsEnabled, body.quality_preference, quality, at],
     );
     return tier === 'free' ? claimAdDiscount(tx, userId, at) : 0;
   };
@@ -122,6 +124,8 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
     ads_enabled: adsEnabled,
     cost_savings: Math.round(perMinute * discountPercent * 10) / 1000,
     premium_features_available: tier === 'premium' ? persona.premium_features : [],
+    quality,
+    quality_downgraded: quality !== body.quality_preference,
   };
 }
 
@@ -144,7 +148,8 @@ async function sessionLimitMinutes(q: Queryable, persona: PersonaRow, userId: st
   if (persona.daily_limit_minutes === null) return persona.session_limit_minutes;
   const [used] = await q.query<{ seconds: number | string }>(
     `SELECT COALESCE(SUM(COALESCE(billed_seconds,
-              LEAST(GREATEST(0, EXTRACT(EPOCH FROM ($3::timestamptz - started_at))), COALESCE(cap_seconds, 86400)))), 0) AS seconds
+              LEAST(GREATEST(0, EXTRACT(EPOCH FROM ($3::timestamptz - COALESCE(billing_started_at, $3::timestamptz)))),
+                    COALESCE(cap_seconds, 86400)))), 0) AS seconds
        FROM time_sessions
       WHERE user_id = $1 AND persona_slug = $2
         AND started_at >= date_trunc('day', $3::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,

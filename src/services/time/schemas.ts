@@ -88,5 +88,15 @@ export const SessionItem = Type.Object({
   duration_seconds: Nullable(Type.Integer()),
   cost_minutes: Nullable(Minutes),
   status: Type.Union([Type.Literal('active'), Type.Literal('completed')]),
+  billing_started_at: Nullable(Type.String({
+    description: 'When billing began: the start for a plain session, when the user and the agent were both in the room for a persona session (null: never)',
+    format: 'date-time',
+  })),
+  ended_reason: Nullable(Type.String({
+    description: 'What ended it: client, cap_reached, no_show, budget, user_left, idle, error, admin, livekit_participant_left, livekit_agent_left, livekit_room_finished, room_finished',
+  })),
+  usage: Type.Unknown({ description: 'Model usage the voice agent reported, {llm, stt, tts}; null without a report' }),
+  latency: Type.Unknown({ description: 'p50/p95 latencies the voice agent reported, in ms; null without a report' }),
+  provider_cost_usd: Nullable(Type.Number({ description: 'What the model providers cost for this call (PROVIDER_PRICES)' })),
 });
 export const SessionsResponse = Type.Object({ sessions: Type.Array(SessionItem) });

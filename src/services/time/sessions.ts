@@ -169,3 +169,22 @@ export async function closeAtCap(platform: Platform, id: string): Promise<'ended
   const { outcome } = await endSession(platform, { id }, null, 'cap_reached');
   return outcome === 'ended' || outcome === 'extended' ? outcome : 'unchanged';
 }
+
+/**
+ * Starts billing a session whose billing waits for the conversation (a persona session: the
+ * user and the agent both in the room), at the server's clock. Idempotent: a session already
+ * billing, or ended, keeps what it has. Returns when billing started (null: it never did).
+ */
+export async function startBilling(platform: Platform, id: string): Promise<Date | null> {
+  const now = platform.clock.now();
+  await platform.db.query(
+    `UPDATE time_sessions SET billing_started_at = $2 WHERE id = $1 AND status = 'active' AND billing_started_at IS NULL`,
+    [id, now],
+  );
+  // Read in a statement of its own: a concurrent start that won is seen, committed.
+  const [row] = await platform.db.query<{ billing_started_at: Date | string | null }>(
+    `SELECT billing_started_at FROM time_sessions WHERE id = $1`,
+    [id],
+  );
+  return row?.billing_started_at ? new Date(row.billing_started_at) : null;
+}

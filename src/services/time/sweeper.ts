@@ -1,13 +1,18 @@
 import type { Platform } from '../../platform.js';
 import type { Worker } from '../service.js';
-import { expireUserCards } from './ledger.js';
 import { lockUser } from '../../db/locks.js';
-import { closeAtCap } from './sessions.js';
+import { expireUserCards } from './ledger.js';
+import { closeQueuedRooms, queueRoomDeletion } from './room-closing.js';
+import { closeAtCap, endById } from './sessions.js';
 
 export interface SweepResult {
   sessionsClosed: number;
   /** Sessions at their cap whose user had bought more time meanwhile: they go on. */
   sessionsExtended: number;
+  /** Persona sessions nobody joined within SESSION_NO_SHOW_SECONDS: ended, nothing billed. */
+  noShows: number;
+  /** LiveKit rooms of ended sessions closed (a failure is retried next sweep). */
+  roomsClosed: number;
   cardsExpired: number;
   paymentsCancelled: number;
 }
@@ -19,28 +24,49 @@ const CANCEL_RETRY_MS = 3600 * 1000;
 
 /**
  * One pass of the sweeper: closes sessions that reached their cap (what the balance affords
- * now, the session's limit) — billed at the cap, not at the sweep time — or extends them when
- * their user bought time since the cap was set, and records
+ * now, the session's limit, from when billing started) — billed at the cap, not at the sweep
+ * time — or extends them when their user bought time since the cap was set; ends persona
+ * sessions nobody joined within SESSION_NO_SHOW_SECONDS (billing never started, so nothing
+ * is billed); closes the LiveKit rooms of the sessions it ended; and records
  * the expiry of cards whose time is up, cancels payments left unpaid for
  * PENDING_PAYMENT_TTL_HOURS, and forgets old Idempotency-Key records. Safe to run
  * concurrently with requests and itself.
  */
 export async function sweepOnce(platform: Platform): Promise<SweepResult> {
   const now = platform.clock.now();
-  const due = await platform.db.query<{ id: string }>(
-    `SELECT id FROM time_sessions
+  const due = await platform.db.query<{ id: string; room_name: string }>(
+    `SELECT id, room_name FROM time_sessions
       WHERE status = 'active' AND cap_seconds IS NOT NULL
-        AND started_at + make_interval(secs => cap_seconds) <= $1
-      ORDER BY started_at LIMIT 500`,
+        AND billing_started_at + make_interval(secs => cap_seconds) <= $1
+      ORDER BY billing_started_at LIMIT 500`,
     [now],
   );
   let sessionsClosed = 0;
   let sessionsExtended = 0;
   for (const s of due) {
     const outcome = await closeAtCap(platform, s.id);
-    if (outcome === 'ended') sessionsClosed++;
+    if (outcome === 'ended') {
+      sessionsClosed++;
+      await queueRoomDeletion(platform.db, s.room_name, now);
+    }
     if (outcome === 'extended') sessionsExtended++;
   }
+  // Only persona sessions wait for a join: a plain session bills from its start.
+  const unjoined = await platform.db.query<{ id: string; room_name: string }>(
+    `SELECT id, room_name FROM time_sessions
+      WHERE status = 'active' AND billing_started_at IS NULL
+        AND started_at + make_interval(secs => $2::int) <= $1
+      ORDER BY started_at LIMIT 500`,
+    [now, platform.config.SESSION_NO_SHOW_SECONDS],
+  );
+  let noShows = 0;
+  for (const s of unjoined) {
+    if (await endById(platform, s.id, 'no_show')) {
+      noShows++;
+      await queueRoomDeletion(platform.db, s.room_name, now);
+    }
+  }
+  const roomsClosed = await closeQueuedRooms(platform, now);
 
   const owners = await platform.db.query<{ user_id: string }>(
     `SELECT DISTINCT user_id FROM time_cards c WHERE time_card_lapsed(c, $1) LIMIT 500`,
@@ -55,7 +81,7 @@ export async function sweepOnce(platform: Platform): Promise<SweepResult> {
   }
   const paymentsCancelled = await cancelAbandonedPayments(platform, now);
   await platform.db.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS)]);
-  return { sessionsClosed, sessionsExtended, cardsExpired, paymentsCancelled };
+  return { sessionsClosed, sessionsExtended, noShows, roomsClosed, cardsExpired, paymentsCancelled };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { TypedApp } from '../../http/app.js';
 import { badRequest, unauthenticated } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { endById } from '../time/sessions.js';
+import { endById, startBilling } from '../time/sessions.js';
 
 /** Allowed difference between LiveKit's clock and ours when matching an event to sessions. */
 const CLOCK_SKEW_MS = 10_000;
@@ -13,18 +13,36 @@ const CLOCK_SKEW_MS = 10_000;
 /** Events that mean the user's conversation in a room is over. */
 const ENDING_EVENTS = new Set(['participant_left', 'room_finished']);
 
+/** ParticipantInfo.Kind.AGENT in LiveKit's protocol. */
+const AGENT_KIND = 4;
+/** LiveKit Agents join as `agent-<job id>`; older servers do not send the participant's kind. */
+const AGENT_IDENTITY_PREFIX = 'agent-';
+
 export interface LiveKitOutcome {
   event: string;
   duplicate: boolean;
   ended: number;
+  /** Persona sessions whose billing this event started (the user and the agent both in the room). */
+  billingStarted?: number;
+}
+
+type Participant = WebhookEvent['participant'];
+
+/** Who a participant is to the room's owner: the owner, an agent, or anyone else. */
+function roleOf(participant: Participant, ownerId: string): 'user' | 'agent' | 'other' {
+  if (!participant?.identity) return 'other';
+  if (participant.identity === ownerId) return 'user';
+  if (Number(participant.kind) === AGENT_KIND || participant.identity.startsWith(AGENT_IDENTITY_PREFIX)) return 'agent';
+  return 'other';
 }
 
 /**
  * Applies one LiveKit webhook: verified with WebhookReceiver (a JWT signed with our API
  * secret whose `sha256` claim is the body's hash), recorded by event id so a redelivery
- * does nothing, and — when the room's owner left or the room closed — ends that user's
- * live time sessions in the room that began before the event, exactly as the Time
- * service ends them, so billing does not wait for the client to call end.
+ * does nothing. When the room's owner or (in a persona session) the agent left, or the room
+ * closed, it ends that user's live time sessions in the room that began before the event,
+ * exactly as the Time service ends them, so billing does not wait for the client to call
+ * end. When the owner and the agent have both joined, the persona session's billing starts.
  */
 export async function handleLiveKitWebhook(platform: Platform, body: string, authorization: string | undefined): Promise<LiveKitOutcome> {
   if (!authorization) throw unauthenticated('The LiveKit webhook Authorization header is missing.');
@@ -45,21 +63,29 @@ export async function handleLiveKitWebhook(platform: Platform, body: string, aut
     [event.id, event.event, roomName, createdAt, platform.clock.now()],
   );
   if (fresh.length === 0) return { event: event.event, duplicate: true, ended: 0 };
-  if (!ENDING_EVENTS.has(event.event) || !roomName) return { event: event.event, duplicate: false, ended: 0 };
+  const nothing = { event: event.event, duplicate: false, ended: 0 };
+  if (!roomName || (event.event !== 'participant_joined' && !ENDING_EVENTS.has(event.event))) return nothing;
 
   const [room] = await platform.db.query<{ user_id: string }>(`SELECT user_id FROM voice_sessions WHERE room_name = $1`, [roomName]);
-  if (!room) return { event: event.event, duplicate: false, ended: 0 };
-  // The agent (or anyone else) leaving does not end the owner's conversation.
-  if (event.event === 'participant_left' && event.participant?.identity !== room.user_id) {
-    return { event: event.event, duplicate: false, ended: 0 };
+  if (!room) return nothing;
+  const role = roleOf(event.participant, room.user_id);
+  if (event.event === 'participant_joined') {
+    if (role === 'other') return nothing;
+    return { ...nothing, billingStarted: await recordJoin(platform, roomName, room.user_id, role, event.id) };
   }
+  // The owner leaving ends the conversation; so does the agent leaving a persona session
+  // (nobody is left to talk to). Anyone else leaving changes nothing.
+  if (event.event === 'participant_left' && role === 'other') return nothing;
   const sessions = await platform.db.query<{ id: string }>(
-    `SELECT id FROM time_sessions WHERE room_name = $1 AND user_id = $2 AND status = 'active' AND started_at <= $3`,
-    [roomName, room.user_id, new Date(createdAt.getTime() + CLOCK_SKEW_MS)],
+    `SELECT ts.id FROM time_sessions ts
+      WHERE ts.room_name = $1 AND ts.user_id = $2 AND ts.status = 'active' AND ts.started_at <= $3
+        AND ($4::boolean IS NOT TRUE OR EXISTS (SELECT 1 FROM persona_sessions ps WHERE ps.time_session_id = ts.id))`,
+    [roomName, room.user_id, new Date(createdAt.getTime() + CLOCK_SKEW_MS), event.event === 'participant_left' && role === 'agent'],
   );
   let ended = 0;
   try {
-    for (const s of sessions) if (await endById(platform, s.id, `livekit_${event.event}`)) ended++;
+    const reason = event.event === 'participant_left' && role === 'agent' ? 'livekit_agent_left' : `livekit_${event.event}`;
+    for (const s of sessions) if (await endById(platform, s.id, reason)) ended++;
   } catch (err) {
     // Forget the event so LiveKit's redelivery tries again (ends already made stay made once).
     await platform.db.query(`DELETE FROM livekit_events WHERE id = $1`, [event.id]);
@@ -67,6 +93,29 @@ export async function handleLiveKitWebhook(platform: Platform, body: string, aut
   }
   platform.log.info({ event: event.event, eventId: event.id, room: roomName, ended }, 'livekit event');
   return { event: event.event, duplicate: false, ended };
+}
+
+/**
+ * A participant joined a room: the owner or an agent. Noted on the room's live persona
+ * sessions; once both are in, billing starts (server clock) unless the agent's own
+ * `/joined` already started it.
+ */
+async function recordJoin(platform: Platform, roomName: string, ownerId: string, role: 'user' | 'agent', eventId: string): Promise<number> {
+  const now = platform.clock.now();
+  const column = role === 'user' ? 'user_joined_at' : 'agent_joined_at';
+  const joined = await platform.db.query<{ id: string; both: boolean }>(
+    `UPDATE persona_sessions ps SET ${column} = COALESCE(ps.${column}, $3)
+       FROM time_sessions ts
+      WHERE ts.id = ps.time_session_id AND ts.room_name = $1 AND ts.user_id = $2 AND ts.status = 'active'
+     RETURNING ps.time_session_id AS id, (ps.user_joined_at IS NOT NULL AND ps.agent_joined_at IS NOT NULL) AS both`,
+    [roomName, ownerId, now],
+  );
+  let started = 0;
+  for (const s of joined.filter((j) => j.both)) {
+    if (await startBilling(platform, s.id)) started++;
+  }
+  platform.log.info({ event: 'participant_joined', eventId, room: roomName, role, billingStarted: started }, 'livekit event');
+  return started;
 }
 
 /** POST /webhooks/livekit: the body stays a raw string here so its hash can be checked. */
@@ -82,7 +131,10 @@ export const liveKitWebhookRoutes = (platform: Platform): FastifyPluginAsync => 
         summary: 'LiveKit event receiver (Authorization: a JWT signed with the LiveKit API secret)',
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         response: {
-          200: Type.Object({ status: Type.Literal('received'), event: Type.String(), duplicate: Type.Boolean(), ended_sessions: Type.Integer() }),
+          200: Type.Object({
+            status: Type.Literal('received'), event: Type.String(), duplicate: Type.Boolean(), ended_sessions: Type.Integer(),
+            billing_started: Type.Optional(Type.Integer({ description: 'participant_joined: persona sessions whose billing began' })),
+          }),
           400: ErrorResponse,
           401: ErrorResponse,
         },
@@ -91,7 +143,10 @@ export const liveKitWebhookRoutes = (platform: Platform): FastifyPluginAsync => 
     async (request) => {
       const body = typeof request.body === 'string' ? request.body : '';
       const outcome = await handleLiveKitWebhook(platform, body, request.headers.authorization);
-      return { status: 'received' as const, event: outcome.event, duplicate: outcome.duplicate, ended_sessions: outcome.ended };
+      return {
+        status: 'received' as const, event: outcome.event, duplicate: outcome.duplicate, ended_sessions: outcome.ended,
+        ...(outcome.billingStarted === undefined ? {} : { billing_started: outcome.billingStarted }),
+      };
     },
   );
 };
