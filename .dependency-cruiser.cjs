@@ -62,6 +62,13 @@ module.exports = {
       from: { path: '^src/', pathNot: ['^src/start/', '^src/main\\.ts$', '\\.test\\.ts$'] },
       to: { path: ['^src/services/index\\.ts$', '^src/start/'] },
     },
+    {
+      name: 'agent-talks-to-the-platform-over-http',
+      comment: 'The voice agent (agent/) never opens the database nor calls a service: it uses the /agent/* routes.',
+      severity: 'error',
+      from: { path: '^agent/' },
+      to: { path: '^src/(db|services|start)/|^src/platform\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -20,7 +20,8 @@ const filter = process.argv[2];
 
 async function loadCases(): Promise<BenchCase[]> {
   const dir = fileURLToPath(new URL('./cases/', import.meta.url));
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort();
+  // agent*.ts measure the voice agent, not an HTTP route: `npm run bench -- agent` runs them.
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.startsWith('agent')).sort();
   const cases = await Promise.all(files.map(async (f) => (await import(`./cases/${f}`)).default as BenchCase));
   return cases.filter((c) => !filter || c.name.includes(filter));
 }
@@ -67,6 +68,11 @@ async function runOn(database: BenchDatabase, cases: BenchCase[]): Promise<boole
     await baseline.close();
   }
   return ok;
+}
+
+if (filter === 'agent') {
+  const { runAgentBench } = await import('./cases/agent.js');
+  process.exit((await runAgentBench()) ? 0 : 1);
 }
 
 const cases = await loadCases();

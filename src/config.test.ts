@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LIVEKIT_API_SECRET: 'short' })).toThrow(/LIVEKIT_API_SECRET/);
   });
 
+  it("accepts livekit-server --dev's devkey/secret outside production only", () => {
+    expect(loadConfig({ LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' }).LIVEKIT_API_SECRET).toBe('secret');
+    expect(() => loadConfig({ LIVEKIT_API_KEY: 'other', LIVEKIT_API_SECRET: 'secret' })).toThrow(/LIVEKIT_API_SECRET/);
+    expect(() => loadConfig({ ...productionSecrets, NODE_ENV: 'production', LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' })).toThrow(/LIVEKIT_API_SECRET/);
+  });
+
   it('production without secrets refuses to start, listing every missing one', () => {
     let message = '';
     try {

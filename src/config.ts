@@ -49,7 +49,8 @@ export const EnvSchema = Type.Object({
 
   LIVEKIT_URL: Type.String({ default: 'ws://127.0.0.1:7880' }),
   LIVEKIT_API_KEY: Optional(Type.String({ minLength: 1 })),
-  LIVEKIT_API_SECRET: Optional(Type.String({ minLength: 32 })),
+  /** At least 32 characters; livekit-server --dev's own pair (devkey / secret) is accepted outside production. */
+  LIVEKIT_API_SECRET: Optional(Type.String({ minLength: 1 })),
   LIVEKIT_TOKEN_TTL_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }),
   LIVEKIT_AGENT_NAME: Type.String({ default: 'mindbot-voice-agent' }),
 
@@ -125,6 +126,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = converted as Env;
 
   const isProduction = env.NODE_ENV === 'production';
+  const livekitDevPair = !isProduction && env.LIVEKIT_API_KEY === 'devkey' && env.LIVEKIT_API_SECRET === 'secret';
+  if (env.LIVEKIT_API_SECRET !== undefined && env.LIVEKIT_API_SECRET.length < 32 && !livekitDevPair) {
+    throw new ConfigError('Invalid configuration: LIVEKIT_API_SECRET: must be at least 32 characters (livekit-server --dev\'s devkey/secret is accepted outside production)');
+  }
   if (isProduction) {
     const missing = PRODUCTION_SECRETS.filter((k) => !env[k]);
     if (missing.length > 0) {
