@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { Queryable } from '../../db/database.js';
-import type { TypedApp } from '../../http/app.js';
 import { badRequest, unauthenticated } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { endByIdIn, startBillingIn } from '../time/sessions.js';
 
@@ -121,8 +120,7 @@ async function recordJoin(tx: Queryable, roomName: string, ownerId: string, role
 }
 
 /** POST /webhooks/livekit: the body stays a raw string here so its hash can be checked. */
-export const liveKitWebhookRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
-  const app = root as unknown as TypedApp;
+export const liveKitWebhookRoutes = (platform: Platform): RoutePlugin => publicRoutes(async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.post(
@@ -151,4 +149,4 @@ export const liveKitWebhookRoutes = (platform: Platform): FastifyPluginAsync => 
       };
     },
   );
-};
+});
