@@ -3,7 +3,7 @@ import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { grantSeconds } from '../src/services/time/ledger.js';
-import { startTimeSession } from '../src/services/time/sessions.js';
+import { startTimeSession } from '../src/services/time/session-billing.js';
 import { handleLiveKitWebhook } from '../src/services/webhooks/livekit.js';
 import type { Database, Queryable } from '../src/db/database.js';
 import { ledgerSeconds } from './support/accounts.js';

@@ -6,7 +6,7 @@ import type { Platform } from '../../platform.js';
 import { listPayments, paymentBody, paymentCursor } from './money.js';
 import { toPage } from './page.js';
 import * as S from './schemas.js';
-import { adminSessionBody, listAdminSessions, sessionCursor } from './sessions.js';
+import { adminSessionBody, listAdminSessions, sessionCursor } from './session-list.js';
 import { listUsers, userBody, userCursor } from './users.js';
 
 const tags = ['admin'];

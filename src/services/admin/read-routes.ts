@@ -7,7 +7,7 @@ import { overview, overviewPeriod } from './overview.js';
 import { toPage } from './page.js';
 import { adminPersonaBody, listAdminPersonas, personaCursor } from './personas.js';
 import * as S from './schemas.js';
-import { adminSessionBody, listAdminSessions, sessionCursor } from './sessions.js';
+import { adminSessionBody, listAdminSessions, sessionCursor } from './session-list.js';
 import { systemStatus, type ServiceTarget } from './system.js';
 import { listUsers, userBody, userCursor, userDetail } from './users.js';
 import { notFound } from '../../http/errors.js';

@@ -8,7 +8,7 @@ import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import { errorResponses } from '../../http/schemas.js';
 import { revokeFamilyOf, rotateRefreshToken } from './refresh-tokens.js';
 import { LoginBody, LoginResponse, RefreshBody, RegisterBody } from './schemas.js';
-import { newSession, sessionBody } from './sessions.js';
+import { newSession, sessionBody } from './login-body.js';
 import { findUserByEmail, findUserById, insertUser, newUserId, recordLogin } from './users.js';
 
 const tags = ['auth'];

@@ -4,7 +4,7 @@ import { ErrorResponse, errorResponses } from '../../http/schemas.js';
 import { guardedRoutes, type RoutePlugin } from '../../http/routes.js';
 import { createModerator } from '../../integrations/moderation/index.js';
 import type { Platform } from '../../platform.js';
-import { endById, startBilling } from '../time/sessions.js';
+import { endById, startBilling } from '../time/session-billing.js';
 import { storeReport } from './agent-report.js';
 import { AgentSessionResponse, EndBody, EndResponse, MemoryBody, ReportBody, SessionIdParams, StoredResponse } from './agent-schemas.js';
 import { agentSessionView, sessionNotFound } from './agent-session.js';

@@ -12,7 +12,7 @@ import { responseCache } from './response-cache.js';
 import {
   AnalyticsResponse, CustomPersonaBody, CustomPersonaResponse, RateQuery, RateResponse, SessionBody, SessionResponse, SlugParams,
 } from './schemas.js';
-import { startPersonaSession } from './sessions.js';
+import { startPersonaSession } from './session-start.js';
 
 // Read by hand: a headers schema would have Ajv's removeAdditional strip every other header.
 function idempotencyKey(value: string | string[] | undefined): string | undefined {

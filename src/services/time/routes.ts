@@ -10,7 +10,7 @@ import { toMinutes } from './ledger.js';
 import { listTiers, tierBody } from './pricing.js';
 import { purchaseTimeCard } from './purchase.js';
 import * as S from './schemas.js';
-import { endTimeSession, startTimeSession } from './sessions.js';
+import { endTimeSession, startTimeSession } from './session-billing.js';
 
 /** Guessing activation codes: a few tries a minute per user. */
 const ACTIVATION_RATE_LIMIT = {

@@ -5,7 +5,7 @@ import { badRequest, unauthenticated } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
-import { endByIdIn, startBillingIn } from '../time/sessions.js';
+import { endByIdIn, startBillingIn } from '../time/session-billing.js';
 
 /** Allowed difference between LiveKit's clock and ours when matching an event to sessions. */
 const CLOCK_SKEW_MS = 10_000;
