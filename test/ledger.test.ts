@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceBodyJson } from '../src/services/time/cards.js';
 import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../src/services/time/ledger.js';
 import { BalanceResponse } from '../src/services/time/schemas.js';
-import { endTimeSession, endTimeSessionsInRoom, startBilling, startTimeSession, type StartHook } from '../src/services/time/sessions.js';
+import { endTimeSession, endTimeSessionsInRoom, startBilling, startTimeSession, type StartHook } from '../src/services/time/session-billing.js';
 import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
 import { ledgerSeconds } from './support/accounts.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';

@@ -18,7 +18,7 @@ declare module 'fastify' {
 
 /**
  * `onRequest` hook for an encapsulated scope of routes that need a signed-in user.
- * Register routes inside `app.register(async (scope) => { scope.addHook('onRequest', requireUser(p)); ... })`.
+ * Routes use it through `signedInRoutes` (src/http/routes.ts).
  */
 export function requireUser(platform: Platform) {
   return async (request: FastifyRequest): Promise<void> => {

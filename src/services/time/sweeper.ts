@@ -3,7 +3,7 @@ import type { Worker } from '../service.js';
 import { lockUser } from '../../db/locks.js';
 import { expireUserCards } from './ledger.js';
 import { closeQueuedRooms, queueRoomDeletion } from './room-closing.js';
-import { closeAtCap, endById } from './sessions.js';
+import { closeAtCap, endById } from './session-billing.js';
 
 export interface SweepResult {
   sessionsClosed: number;

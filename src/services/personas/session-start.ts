@@ -5,7 +5,7 @@ import type { Platform } from '../../platform.js';
 import { claimAdDiscount } from '../monetization/ad-rewards.js';
 import { getUserTier } from '../monetization/tier.js';
 import { balanceBody, getBalance } from '../time/ledger.js';
-import { startTimeSession } from '../time/sessions.js';
+import { startTimeSession } from '../time/session-billing.js';
 import { findVisiblePersona, multiplier, voiceOf, type PersonaRow } from './catalogue.js';
 import type { SessionBody } from './schemas.js';
 
