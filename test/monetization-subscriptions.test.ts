@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { monetizationService } from '../src/services/monetization/index.js';
 import { getUserTier } from '../src/services/monetization/tier.js';
@@ -10,8 +10,9 @@ import { closeGateway, openGateway } from './support/gateway.js';
 
 let platform: TestPlatform;
 let app: App;
-beforeAll(async () => ({ platform, app } = await openGateway()));
-afterAll(() => closeGateway(platform, app));
+// Each test gets a fresh platform and manual clock: one test's jump in time never reaches another.
+beforeEach(async () => ({ platform, app } = await openGateway()));
+afterEach(() => closeGateway(platform, app));
 
 const subscribe = (user: TestUser, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/subscriptions', headers: { ...user.auth, ...headers }, payload });
