@@ -58,7 +58,7 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
   };
 
   // The session is read while the agent joins the room (both take a round trip).
-  let [info] = (await Promise.all([platform.getSession(id), ctx.connect()])) as [AgentSessionInfo, void];
+  let [info] = (await Promise.all([platform.getSession(id), ctx.connect()])) as [AgentSessionInfo, undefined];
   if (info.status === 'ended') {
     await closeRoom();
     ctx.shutdown('already ended');
@@ -69,7 +69,7 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
   if (!user) {
     logger.info({ reason: 'no_show' }, 'nobody joined');
     await platform.end(id, 'no_show').catch((err: unknown) => logger.warn({ err: errorName(err) }, 'ending failed'));
-    await platform.report(id, { ended_reason: 'no_show', usage: { llm: [], stt: [], tts: [] }, latency: { e2e_ms: null, llm_ttft_ms: null, tts_ttfb_ms: null } }).catch(() => {});
+    await platform.report(id, { ended_reason: 'no_show', usage: { llm: [], stt: [], tts: [] }, latency: { e2e_ms: null, llm_ttft_ms: null, tts_ttfb_ms: null } }).catch((err: unknown) => logger.warn({ err: errorName(err) }, 'report failed'));
     await closeRoom();
     ctx.shutdown('no_show');
     return;

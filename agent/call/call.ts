@@ -219,7 +219,7 @@ export class Call implements CallServices {
    * same promise.
    */
   end(reason: EndReason, goodbye?: string): Promise<EndReason> {
-    if (this.ending) return this.ending;
+    if (this.ending !== undefined) return this.ending;
     this.reason = reason;
     this.stopTimers();
     this.ending = (async () => {

@@ -65,7 +65,8 @@ const timeSession: BenchCase = {
             path: '/time/session/start',
             setupRequest: (req, context) => {
               const ctx = context as Ctx;
-              const u = (ctx.user = free.shift()!);
+              const u = free.shift()!;
+              ctx.user = u;
               ctx.n = ++counter;
               return {
                 ...req,

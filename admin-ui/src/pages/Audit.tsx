@@ -42,7 +42,7 @@ export function Audit() {
       <header className="page-head">
         <h1>Audit log</h1>
       </header>
-      <form className="row filters" onSubmit={(e) => (e.preventDefault(), setApplied(filter))} aria-label="Filter the audit log">
+      <form className="row filters" onSubmit={(e) => { e.preventDefault(); setApplied(filter); }} aria-label="Filter the audit log">
         {field('admin_id', 'Admin id')}
         {field('object_type', 'Object type')}
         {field('object_id', 'Object id')}

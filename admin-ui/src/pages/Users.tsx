@@ -44,7 +44,7 @@ export function Users() {
           Export CSV
         </button>
       </header>
-      <form role="search" onSubmit={(e) => (e.preventDefault(), setQ(text.trim()))}>
+      <form role="search" onSubmit={(e) => { e.preventDefault(); setQ(text.trim()); }}>
         <label className="search">
           Search users
           <input type="search" placeholder="Part of an email or name" value={text} onChange={(e) => setText(e.target.value)} autoFocus />

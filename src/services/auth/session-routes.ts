@@ -21,7 +21,10 @@ export function sessionRoutes(platform: Platform): RoutePlugin {
 
   // A store outage must not lock everyone out; like the per-IP limiter, fail open and say so.
   const storeDown = (err: Error) => platform.log.warn({ err: err.message }, 'login failure store unavailable');
-  const attempt = (email: string) => failures.attempt(email).catch((err: Error) => (storeDown(err), 0));
+  const attempt = (email: string) => failures.attempt(email).catch((err: Error) => {
+    storeDown(err);
+    return 0;
+  });
   const succeeded = (email: string) => failures.succeeded(email).catch(storeDown);
 
   return publicRoutes(async (app) => {

@@ -77,7 +77,7 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
     );
   let ids = sessionIds(persona.slug, userId, input.idempotencyKey);
   if (body.room_name) ids = { ...ids, roomName: body.room_name };
-  let started;
+  let started: Awaited<ReturnType<typeof start>>;
   for (let attempt = 1; ; attempt++) {
     try {
       started = await start(ids);
