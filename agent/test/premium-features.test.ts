@@ -368,3 +368,22 @@ describe('a preference or memory saying "ignore your rules"', () => {
     expect(call.platform.endReasons).toEqual(['budget']);
   });
 });
+
+describe('progress_tracking builds on memory', () => {
+  it('records what was covered and what is next, and the next call can tell the user both', async () => {
+    const info = premiumInfo(['progress_tracking'], { memory_enabled: true });
+    await runTools(info, [
+      ['progress_tracking', { covered: ['adding fractions'] }],
+      ['progress_tracking', { covered: ['simplifying fractions'], next_steps: ['unlike denominators'] }],
+    ]);
+    const memory = await memoryAfter(call!);
+    await call!.close();
+    const [where] = await runTools(premiumInfo(['progress_tracking'], { memory_enabled: true, persona: { memory } }), [['progress_tracking', {}]]);
+    expect(json(where!)).toMatchObject({
+      covered_in_earlier_calls: ['adding fractions', 'simplifying fractions'],
+      planned_last_time: ['unlike denominators'],
+      next: ['unlike denominators'],
+      this_call: [],
+    });
+  });
+});
