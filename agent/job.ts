@@ -86,6 +86,7 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
     parts: { llm: buildLlm(config), stt, tts: buildTts(config, info), ...(vad ? { vad } : {}), models: { llm: config.AGENT_LLM_MODEL, stt: sttModel, tts: ttsModelFor(config, ttsQualityFor(info)) } },
     timing: timingOf(config),
     endpointingDelayMs: config.AGENT_ENDPOINTING_DELAY_MS,
+    preemptive: config.AGENT_PREEMPTIVE_GENERATION,
     log: callLog,
     complete: completer(config),
     room: ctx.room,

@@ -24,6 +24,8 @@ export interface StartCallOptions {
   parts: CallParts;
   timing: CallTiming;
   endpointingDelayMs: number;
+  /** Start the reply on the final transcript, before the end of the turn is confirmed (default `llm_tts`). */
+  preemptive?: 'off' | 'llm' | 'llm_tts';
   log: CallLog;
   complete: (system: string, user: string) => Promise<string>;
   room?: Room;
@@ -66,7 +68,9 @@ export async function startCall(o: StartCallOptions): Promise<RunningCall> {
       turnDetection: parts.vad ? 'vad' : 'manual',
       endpointing: { mode: 'fixed', minDelay: o.endpointingDelayMs, maxDelay: Math.max(o.endpointingDelayMs, 3000) },
       interruption: { enabled: true, mode: 'vad' },
-      preemptiveGeneration: { enabled: false },
+      // The reply's LLM request (and optionally its speech) starts on the final transcript, while
+      // the endpointing delay runs; it is used when the turn ends with the same transcript.
+      preemptiveGeneration: { enabled: (o.preemptive ?? 'llm_tts') !== 'off', preemptiveTts: (o.preemptive ?? 'llm_tts') === 'llm_tts' },
     },
     // Our own idle handling asks once, then ends (see Call).
     userAwayTimeout: null,
