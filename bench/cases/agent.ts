@@ -76,12 +76,16 @@ async function oneSession(utterance: Int16Array, vad: VAD, fake: FakeOpenAI, e2e
     await until(() => output.segments.length >= 1 && session.agentState === 'listening', 30_000, 'greeting');
     for (let t = 0; t < TURNS; t++) {
       const before = output.segments.length;
+      speechEndSeen = 0;
       await input.say(utterance);
       await until(() => output.segments.length > before, 30_000, 'reply');
       const first = output.segments[before]!.firstFrameAt;
       e2e.push(first - input.lastSpeechEndedAt);
-      b.vadEnd.push(speechEndSeen - input.lastSpeechEndedAt);
-      b.afterVad.push(first - speechEndSeen);
+      // Under load the reply can start before the VAD reports the end of speech: only seen ends count.
+      if (speechEndSeen >= input.lastSpeechEndedAt && speechEndSeen <= first) {
+        b.vadEnd.push(speechEndSeen - input.lastSpeechEndedAt);
+        b.afterVad.push(first - speechEndSeen);
+      }
       await until(() => session.agentState === 'listening', 30_000, 'listening');
       await new Promise((r) => setTimeout(r, 300));
     }
