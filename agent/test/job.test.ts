@@ -54,13 +54,13 @@ function joinedJob(metadata: string) {
 }
 
 describe('a persona job', () => {
-  it('the user leaving the room ends the session (user_left) once: ended, room deleted, job shut down, reported', async () => {
+  it('the user leaving the room ends the session (user_left) once: ended, room deleted, job shut down, reported; files go to the user only', async () => {
     const fake = await new FakeOpenAI({ chat: () => ({ text: 'Hello Ada!' }) }).start();
     try {
       const info = sessionInfo();
       const platform = new FakePlatform(info);
       const deleted: string[] = [];
-      const { ctx, room, shutdowns } = joinedJob(JSON.stringify({ persona_slug: 'professor-oak-tutor', session_id: 'persona_room_8', time_session_id: info.time_session_id, user_id: 'user-1' }));
+      const { ctx, room, shutdowns, sent } = joinedJob(JSON.stringify({ persona_slug: 'professor-oak-tutor', session_id: 'persona_room_8', time_session_id: info.time_session_id, user_id: 'user-1' }));
       const calls: Awaited<ReturnType<typeof startCall>>[] = [];
       await runJob(ctx, {
         config: loadAgentConfig({ OPENAI_API_BASE: fake.baseURL, LOG_LEVEL: 'silent' }),
@@ -75,6 +75,9 @@ describe('a persona job', () => {
       });
       expect(platform.calls.map((c) => c.route)).toEqual(['get', 'joined']);
       await until(() => fake.chats.length > 0, 10_000, 'the greeting');
+      // A premium feature's file goes to the user only, over the room's data channel.
+      expect(await calls[0]!.call.deliver({ name: 'plan.ics', mime: 'text/calendar', content: 'BEGIN:VCALENDAR' })).toBe(true);
+      expect(sent).toEqual([{ text: 'BEGIN:VCALENDAR', options: { topic: 'mindbot.delivery', attributes: { name: 'plan.ics', mime: 'text/calendar' }, destinationIdentities: ['user-1'] } }]);
       // Someone else leaving changes nothing.
       room.emit(RoomEvent.ParticipantDisconnected, { identity: 'someone-else' });
       await new Promise((r) => setTimeout(r, 100));
