@@ -387,3 +387,25 @@ describe('progress_tracking builds on memory', () => {
     });
   });
 });
+
+describe('kept blocks and the memory cap', () => {
+  it('the summary keeps whole blocks within its cap, this call\'s first, and leaves room for the text', async () => {
+    const long = (c: string) => `${c}=${'x'.repeat(300)}`;
+    const earlier = ['a', 'b', 'c'].map((l) => `{{old_${l}: ${long(l)}}}`).join(' ');
+    call = await textCall({
+      info: premiumInfo(['session_notes', 'long_term_memory'], { memory_enabled: true, persona: { memory: earlier } }),
+      chat: (req) => (lastMessage(req)?.role === 'user' ? { toolCalls: [{ name: 'long_term_memory', args: { action: 'remember', fact: 'likes tea' } }] } : { text: 'Noted.' }),
+      extra: { complete: async () => 'Talked about tea.' },
+    });
+    await call.session.waitForIdle();
+    await call.session.run({ userInput: 'remember I like tea' }).wait();
+    const memory = await memoryAfter(call);
+    expect(memory.length).toBeLessThanOrEqual(1000);
+    const kept = readKept(memory);
+    expect(kept.get('remembered')).toBe('likes tea');
+    // Two of the three 300-character earlier blocks fit next to it, whole.
+    expect([...kept.keys()].filter((k) => k.startsWith('old_'))).toEqual(['old_a', 'old_b']);
+    for (const [k, v] of kept) if (k.startsWith('old_')) expect(v).toHaveLength(302);
+    expect(memory).toContain('Talked about tea.');
+  });
+});

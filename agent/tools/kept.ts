@@ -42,10 +42,22 @@ export function keptWithPrefix(call: Stateful, info: AgentSessionInfo, prefix: s
   return new Map([...all].filter(([k]) => k.startsWith(prefix)));
 }
 
-/** Every block for the next summary: earlier ones carried forward, this call's replacing them. */
-export function keptBlocks(call: Stateful, info: AgentSessionInfo): string {
-  const all = new Map([...readKept(info.persona.memory), ...keptOf(call)]);
-  return [...all].map(([label, text]) => `{{${label}: ${text}}}`).join(' ');
+/**
+ * The blocks for the next summary, whole, within `max` characters: this call's first, then
+ * the earlier calls' it did not replace, in their order, while they fit (a block is never cut).
+ */
+export function keptBlocks(call: Stateful, info: AgentSessionInfo, max = 700): string {
+  const now = keptOf(call);
+  const earlier = [...readKept(info.persona.memory)].filter(([label]) => !now.has(label));
+  const out: string[] = [];
+  let size = 0;
+  for (const [label, text] of [...now, ...earlier]) {
+    const block = `{{${label}: ${text}}}`;
+    if (size + block.length + 1 > max) continue;
+    out.push(block);
+    size += block.length + 1;
+  }
+  return out.join(' ');
 }
 
 /** `a=1; b=x` ⇄ record; values lose the separators. */
