@@ -18,6 +18,11 @@ export function agentClient(app: App, platform: Platform, key = platform.secrets
 export async function startPersonaCall(app: App, user: TestUser, slug: string, payload: Record<string, unknown> = {}) {
   const res = await app.inject({ method: 'POST', url: `/personas/${slug}/session`, headers: user.auth, payload });
   if (res.statusCode !== 200) throw new Error(`session start ${res.statusCode}: ${res.body}`);
+  return startPersonaCallFrom(res);
+}
+
+/** A session start's body and its time_session_id (from the dispatch metadata in the room token). */
+export function startPersonaCallFrom(res: { json(): any }) {
   const body = res.json();
   const jwt = JSON.parse(Buffer.from(String(body.livekit_token).split('.')[1]!, 'base64url').toString());
   const meta = JSON.parse(jwt.roomConfig.agents[0].metadata);

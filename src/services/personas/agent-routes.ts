@@ -22,7 +22,7 @@ interface PersonaSessionRef {
 }
 
 /**
- * The voice agent's routes (`/agent/*`, AGENT-CONTRACT.md), in a scope of their own that only
+ * The voice agent's routes (`/agent/*`, docs/agent-api.md), in a scope of their own that only
  * the agent's key opens: it reads a session, says when the conversation began, ends it
  * through the Time service's one idempotent end, reports usage, and writes memory.
  */
