@@ -78,7 +78,7 @@ const SHAPES: Record<(typeof KINDS)[number], [string, string]> = {
 
 export function mermaidDiagram(title: string, components: z.infer<typeof component>[], links: z.infer<typeof link>[]): string {
   const id = new Map(components.map((c, i) => [c.name, `n${i}`]));
-  const text = (s: string) => s.replace(/["\[\](){}<>|]/g, ' ').trim();
+  const text = (s: string) => s.replace(/["[\](){}<>|]/g, ' ').trim();
   return [
     '---',
     `title: ${text(title)}`,
@@ -118,7 +118,7 @@ export const architectureDiagrams = defineTool(
     const delivered = await d.call.deliver({ name: 'architecture.mmd', mime: 'text/vnd.mermaid', content: diagram });
     return {
       delivered,
-      walkthrough: order.map((n) => ({ component: n, then: links.filter((l) => l.from === n).map((l) => (l.label ? `${l.to} (${l.label})` : l.to)) })),
+      walkthrough: order.map((n) => ({ component: n, leads_to: links.filter((l) => l.from === n).map((l) => (l.label ? `${l.to} (${l.label})` : l.to)) })),
       not_reached: components.map((c) => c.name).filter((n) => !order.includes(n)),
       unconnected,
     };

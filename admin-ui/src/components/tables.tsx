@@ -19,6 +19,7 @@ export function DataTable<T>(props: { columns: Column<T>[]; rows: T[]; rowKey: (
       <thead>
         <tr>
           {columns.map((c, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a render's columns are fixed, so a position names one
             <th key={i} className={c.num ? 'num' : undefined}>
               {c.head}
             </th>
@@ -29,7 +30,8 @@ export function DataTable<T>(props: { columns: Column<T>[]; rows: T[]; rowKey: (
         {rows.map((row) => (
           <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
             {columns.map((c, i) => (
-                <td key={i} className={cellClass(c)}>
+              // biome-ignore lint/suspicious/noArrayIndexKey: a render's columns are fixed, so a position names one
+              <td key={i} className={cellClass(c)}>
                 {c.cell(row)}
               </td>
             ))}
