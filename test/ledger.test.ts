@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { balanceBodyJson } from '../src/services/time/cards.js';
 import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../src/services/time/ledger.js';
 import { BalanceResponse } from '../src/services/time/schemas.js';
-import { endTimeSession, endTimeSessionsInRoom, startBilling, startTimeSession, type StartHook } from '../src/services/time/session-billing.js';
+import { endTimeSession, startBilling, startTimeSession, type StartHook } from '../src/services/time/session-billing.js';
 import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
 import { ledgerSeconds } from './support/accounts.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
@@ -266,17 +266,6 @@ describe('session charges', () => {
     await worker.stop();
     expect(await status()).toBe('completed');
     expect(await balance(u.id)).toBe(0);
-  });
-
-  it('ends the live sessions of a room, once', async () => {
-    const u = await createUser(platform);
-    await grant(u.id, 600, 30, `${u.id}-g`);
-    const s = await session(u.id, 'roomy');
-    platform.clock.advance(40);
-    expect(await endTimeSessionsInRoom(platform, `r_${u.id}_roomy`)).toBe(1);
-    expect(await endTimeSessionsInRoom(platform, `r_${u.id}_roomy`)).toBe(0);
-    expect(s.timeSessionId).toMatch(/^sess_/);
-    expect(await balance(u.id)).toBe(560);
   });
 
   it('concurrent ends of distinct sessions never drive the balance below zero', async () => {

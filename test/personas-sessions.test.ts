@@ -1,5 +1,5 @@
 import { TokenVerifier } from 'livekit-server-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { getBalance } from '../src/services/time/ledger.js';
 import { endTimeSession } from '../src/services/time/session-billing.js';
@@ -13,8 +13,9 @@ import { conversationStarts } from './support/calls.js';
 let platform: TestPlatform;
 let app: App;
 
-beforeAll(async () => ({ platform, app } = await openGateway()));
-afterAll(() => closeGateway(platform, app));
+// Each test gets a fresh platform and manual clock: one test's jump in time never reaches another.
+beforeEach(async () => ({ platform, app } = await openGateway()));
+afterEach(() => closeGateway(platform, app));
 
 async function user(opts: { premium?: boolean; seconds?: number; dateOfBirth?: string } = {}): Promise<TestUser> {
   const u = await createUser(platform, { dateOfBirth: opts.dateOfBirth });

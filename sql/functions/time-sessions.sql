@@ -8,7 +8,8 @@
 -- cap itself (refusing cap < 1), in the same transaction. The session records its limit (the
 -- persona's, within the hard maximum); its cap follows the balance from then on. A plain
 -- session bills from its start; a persona session (p_persona_slug set) from when the user and
--- the agent are both in the room (billing_started_at, set by time_sessions' startBilling).
+-- the agent are both in the room (billing_started_at, set by startBilling in
+-- src/services/time/session-billing.ts).
 CREATE OR REPLACE FUNCTION time_session_start(
   p_user_id text, p_session_id text, p_room_name text, p_persona_slug text,
   p_milli integer, p_discount integer, p_limit_seconds integer, p_max_seconds integer,

@@ -4,6 +4,7 @@ import { PaymentProviderError } from '../../integrations/payments/provider.js';
 import type { Platform } from '../../platform.js';
 import { normalizeCode } from '../coupons/coupons.js';
 import { TIME_CARD_PURPOSE } from '../time/stripe-events.js';
+import type { PricingTier } from '../time/pricing.js';
 import { writeAudit } from './audit.js';
 import { decodeCursor, iso, type Cursor } from './page.js';
 import type { Actor } from './user-actions.js';
@@ -205,14 +206,8 @@ export async function deactivateCoupon(platform: Platform, actor: Actor, rawCode
 
 const TIER_COLUMNS = 'id, name, hours, bonus_minutes, price_cents, currency, description, sort_order, active';
 
-export interface TierRow {
-  id: string;
-  name: string;
-  hours: number;
-  bonus_minutes: number;
-  price_cents: number;
-  currency: string;
-  description: string;
+/** A package as the admin sees it: on sale or not, with its place in the list. */
+export interface TierRow extends PricingTier {
   sort_order: number;
   active: boolean;
 }

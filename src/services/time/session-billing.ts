@@ -145,17 +145,6 @@ export async function endTimeSession(
   return row.body;
 }
 
-/** Ends the live sessions billed in a room (LiveKit's room_finished); idempotent. Returns how many it ended. */
-export async function endTimeSessionsInRoom(platform: Platform, roomName: string): Promise<number> {
-  const rows = await platform.db.query<{ id: string }>(
-    `SELECT id FROM time_sessions WHERE room_name = $1 AND status = 'active'`,
-    [roomName],
-  );
-  let ended = 0;
-  for (const r of rows) if (await endById(platform, r.id, 'room_finished')) ended++;
-  return ended;
-}
-
 /** Ends one session by our id unless it has ended already; true when this call ended it. */
 export async function endById(platform: Platform, id: string, reason: string): Promise<boolean> {
   return (await endSession(platform, { id }, null, reason)).outcome === 'ended';
