@@ -36,6 +36,11 @@ export function wrapPglite(pg: PGlite): Database {
     ping: async () => {
       await pg.query('SELECT 1');
     },
+    // One process, one connection: every change is heard, at its commit.
+    listen: async (channel, handler) => {
+      await pg.listen(channel, (payload) => handler.notice(payload));
+      return { live: true };
+    },
     close: () => pg.close(),
   };
 }

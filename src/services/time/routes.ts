@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypedApp } from '../../http/app.js';
 import { currentUser, requireUser } from '../../http/authenticate.js';
 import { withIdempotency } from '../../http/idempotency.js';
+import { PUBLIC_CACHE_CONTROL, responseCache, sendJson } from '../../http/response-cache.js';
 import { bearerSecurity, ErrorResponse } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 import { activateCard, balanceBodyJson } from './cards.js';
@@ -32,11 +33,15 @@ const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, E
 
 export const timeRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
   const app = root as unknown as TypedApp;
+  const catalogue = responseCache(platform);
 
   app.get(
     '/time/pricing',
     { schema: { tags: ['time'], summary: 'Time card packages', response: { 200: S.PricingResponse } } },
-    async () => ({ pricing_tiers: (await listTiers(platform.db)).map(tierBody) }),
+    async (request, reply) => {
+      const entry = await catalogue.fill('pricing', async () => String(reply.serialize({ pricing_tiers: (await listTiers(platform.db)).map(tierBody) })));
+      return sendJson(request, reply, entry.body, entry.etag, PUBLIC_CACHE_CONTROL);
+    },
   );
 
   await app.register(async (scope) => {
