@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
-import { migrate } from '../src/db/migrate.js';
-import { createPostgres } from '../src/db/postgres.js';
 import type { App } from '../src/http/app.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
 import { buildAdminTestApp, signInAdmin } from './support/admin.js';
-import { onPostgres } from './support/database.js';
+import { createTwinTestDatabases, onPostgres } from './support/database.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 
@@ -85,14 +82,7 @@ describe.runIf(onPostgres)('two instances on one Postgres database', () => {
   });
 
   it('each sees a change the other made, on its next request', async () => {
-    const url = process.env.TEST_DATABASE_URL!;
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const open = () => createPostgres({ url, poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, schema, preparedStatements: true });
-    const setup = open();
-    await setup.query(`CREATE SCHEMA ${schema}`);
-    await migrate(setup);
-    await setup.close();
-    const [dbA, dbB] = [open(), open()];
+    const [dbA, dbB] = await createTwinTestDatabases();
     dbs.push(dbA, dbB);
     const platformA = await createTestPlatform({}, { db: dbA });
     const a = (await buildAdminTestApp(platformA)).app;
