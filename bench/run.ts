@@ -70,6 +70,11 @@ async function runOn(database: BenchDatabase, cases: BenchCase[]): Promise<boole
   return ok;
 }
 
+if (filter === '--as-started') {
+  const { runAsStarted } = await import('./as-started/run.js');
+  process.exit((await runAsStarted()) ? 0 : 1);
+}
+
 if (filter === 'agent') {
   const { runAgentBench } = await import('./cases/agent.js');
   process.exit((await runAgentBench()) ? 0 : 1);

@@ -1,5 +1,6 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { MigrationError } from './db/migrate.js';
+import { stdoutLogOutput } from './log-output.js';
 import { createLogger } from './logger.js';
 import { boot } from './start/boot.js';
 import { installShutdown } from './start/shutdown.js';
@@ -15,14 +16,20 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const output = stdoutLogOutput();
+  const log = createLogger(config.LOG_LEVEL, output);
+  // A fault no request owns: logged (and written out, briefly) before the process ends.
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    void output.flush(1000).then(() => process.exit(1));
+  });
   const booted = await boot(config, log);
-  installShutdown(booted, log);
+  installShutdown(booted, log, output);
   for (const { name, port, app } of booted.apps) {
     await app.listen({ host: config.HOST, port });
     const url = `http://${config.HOST}:${port}`;
-    // One human line per service, besides the JSON logs.
-    console.log(`${name.padEnd(13)} ${url.padEnd(24)} docs: ${url}/docs`);
+    // One human line per service, besides the JSON logs (and, like them, never blocking).
+    output.write(`${name.padEnd(13)} ${url.padEnd(24)} docs: ${url}/docs\n`);
   }
 }
 

@@ -93,6 +93,11 @@ describe('logs', () => {
     }
     expect(lines.length).toBeGreaterThan(10);
     expect(log).toContain('"reqId"');
+    // One line per completed request: method, route pattern, status, duration and request id.
+    const balanceLines = lines.filter((l) => l.includes('"route":"/time/balance"'));
+    expect(balanceLines).toHaveLength(1);
+    const line = JSON.parse(balanceLines[0]!);
+    expect(line).toMatchObject({ msg: 'request', method: 'GET', status: 200, reqId: expect.any(String), ms: expect.any(Number) });
     expect(log.match(/\/personas\/custom/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
     for (const secret of [password, 'wrong password!', access_token, refresh_token, livekit_token, code, platform.secrets.stripeWebhookSecret, '4f1c9e', '8b2d7a', '3e6f0b']) {
       expect(log).not.toContain(secret);

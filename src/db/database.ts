@@ -1,3 +1,5 @@
+import type { Listening, NoticeHandler } from './notices.js';
+
 /**
  * The one database interface every repository uses. Two drivers implement it:
  * node-postgres (DATABASE_URL) and embedded PGlite (the zero-setup default).
@@ -21,6 +23,8 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
+  /** Hears NOTIFY on `channel`, from any connection to this database (src/db/notices.ts). */
+  listen(channel: string, handler: NoticeHandler): Promise<Listening>;
   close(): Promise<void>;
 }
 

@@ -38,10 +38,14 @@ describe('migrations', () => {
 
   it('define every SQL function once, in sql/functions/, and the ledger triggers from there', async () => {
     const families = await db.query<{ family: string }>('SELECT family FROM schema_functions ORDER BY family');
-    expect(families.map((f) => f.family)).toEqual(['ad-interactions', 'append-only', 'time-balance', 'time-format', 'time-ledger', 'time-sessions']);
+    expect(families.map((f) => f.family)).toEqual(['ad-interactions', 'append-only', 'change-notices', 'time-balance', 'time-format', 'time-ledger', 'time-sessions']);
     const triggers = await db.query<{ tgname: string }>(`SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
         WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace ORDER BY tgname`);
-    expect(triggers.map((t) => t.tgname)).toEqual(['ad_interactions_guard', 'admin_audit_append_only', 'ledger_entries_append_only', 'payment_history_append_only']);
+    expect(triggers.map((t) => t.tgname)).toEqual([
+      'ad_interactions_guard', 'admin_audit_append_only', 'ledger_entries_append_only', 'payment_history_append_only',
+      'persona_categories_catalogue_changed', 'personas_catalogue_changed', 'plans_catalogue_changed', 'pricing_tiers_catalogue_changed',
+      'users_standing_changed',
+    ]);
     // The dropped 0008 function never comes back.
     expect(await db.query(`SELECT 1 FROM pg_proc WHERE proname = 'time_cards_listed' AND pronamespace = current_schema()::regnamespace`)).toEqual([]);
   });

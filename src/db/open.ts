@@ -1,5 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import type { Database } from './database.js';
 import { openPglite, wrapPglite } from './pglite.js';
@@ -18,6 +21,26 @@ export async function openDatabase(config: Config): Promise<Database> {
     });
   }
   const dir = path.resolve(config.MINDBOT_DATA_DIR, 'pgdata');
-  await mkdir(dir, { recursive: true });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await initialiseInChild(dir);
   return wrapPglite(await openPglite(dir));
+}
+
+/**
+ * A new data directory is created and migrated by a short-lived child process (what
+ * initialising grows stays with it), beside the final place, then moved there: a start
+ * interrupted half-way leaves no half-made directory behind.
+ */
+async function initialiseInChild(dir: string): Promise<void> {
+  const scratch = `${dir}.new-${process.pid}`;
+  await mkdir(path.dirname(dir), { recursive: true });
+  await rm(scratch, { recursive: true, force: true });
+  const entry = fileURLToPath(new URL('./pglite-init.ts', import.meta.url));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, entry, scratch], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`initialising the database in ${dir} failed (exit code ${code})`);
+  if (existsSync(dir)) await rmdir(dir);
+  await rename(scratch, dir);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Tx } from './database.js';
 import { withRetry } from './database.js';
+import { createPostgresListener } from './postgres-listener.js';
 
 export interface PostgresOptions {
   url: string;
@@ -56,6 +57,7 @@ export function createPostgres(opts: PostgresOptions): Database {
   // An idle client dying (server restart) must not crash the process.
   pool.on('error', () => {});
 
+  const listener = createPostgresListener({ connectionString: opts.url, connectionTimeoutMillis: opts.connectTimeoutMs, ssl: opts.ssl ? { rejectUnauthorized: false } : undefined });
   const prepare = opts.preparedStatements ?? false;
   const run = async <T>(c: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) =>
     (await c.query(prepare && params ? { name: statementName(text), text, values: params as unknown[] } : { text, values: params as unknown[] | undefined })).rows as T[];
@@ -87,6 +89,10 @@ export function createPostgres(opts: PostgresOptions): Database {
     ping: async () => {
       await pool.query('SELECT 1');
     },
-    close: () => pool.end(),
+    listen: (channel, handler) => listener.listen(channel, handler),
+    close: async () => {
+      await listener.close();
+      await pool.end();
+    },
   };
 }

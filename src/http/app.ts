@@ -7,6 +7,7 @@ import type { Platform } from '../platform.js';
 import { installErrorHandler } from './error-handler.js';
 import { installMetrics } from './metrics.js';
 import { installRateLimit } from './rate-limit.js';
+import { installRequestLog } from './request-log.js';
 import { AppError } from './errors.js';
 import { ErrorResponse, HealthResponse, ReadyResponse } from './schemas.js';
 
@@ -39,6 +40,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     trustProxy: platform.config.isProduction,
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('user', null);
@@ -48,6 +50,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   });
   installErrorHandler(app);
   installMetrics(app, spec.name);
+  installRequestLog(app);
   await installRateLimit(app, platform);
 
   await app.register(swagger, {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Platform } from '../platform.js';
 import type { AccessClaims, VerifiedClaims } from './access-tokens.js';
 import { forbidden, unauthenticated } from './errors.js';
-import { requireGoodStanding } from './user-standing.js';
+import { requireGoodStandingCached } from './user-standing.js';
 
 export interface AuthUser {
   id: string;
@@ -51,7 +51,7 @@ async function userFromRequest(platform: Platform, request: FastifyRequest): Pro
   } catch {
     throw unauthenticated('Invalid or expired access token.');
   }
-  const { role } = await requireGoodStanding(platform.db, claims.sub, claims.issuedAt);
+  const { role } = await requireGoodStandingCached(platform, claims.sub, claims.issuedAt);
   return { id: claims.sub, email: claims.email, role };
 }
 

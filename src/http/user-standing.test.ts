@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAdminTestApp, signInAdmin } from '../../test/support/admin.js';
+import { createTwinTestDatabases, onPostgres } from '../../test/support/database.js';
 import { closeGateway, openGateway } from '../../test/support/gateway.js';
-import type { TestPlatform } from '../../test/support/platform.js';
+import { createTestPlatform, type TestPlatform } from '../../test/support/platform.js';
+import { buildGatewayApp } from '../../src/start/gateway.js';
 import type { App } from './app.js';
 import { revokeUserTokens } from './user-standing.js';
 
@@ -82,5 +85,57 @@ describe("a user's standing, checked on every authenticated request", () => {
     const token = await platform.accessTokens.sign({ sub: 'usr_gone', email: 'gone@example.com', role: 'user' });
     const res = await me(token);
     expect(res.statusCode).toBe(401);
+  });
+});
+
+/** A change made on another connection counts once its notice arrives: at once on PGlite, a moment later on Postgres. */
+const refusedSoon = async (request: () => Promise<{ statusCode: number }>) => {
+  if (onPostgres) await expect.poll(async () => (await request()).statusCode, { timeout: 10_000 }).toBe(401);
+  else expect((await request()).statusCode).toBe(401);
+};
+
+describe('the standing kept between requests (the clock stands still: only a notice or a revocation can end it)', () => {
+  it('a revocation on this instance counts on the very next request, after lookups were kept', async () => {
+    const u = await signUp();
+    expect((await me(u.access)).statusCode).toBe(200);
+    expect((await me(u.access)).statusCode).toBe(200);
+    platform.clock.advance(1_000);
+    await platform.db.transaction((tx) => revokeUserTokens(tx, u.id, platform.clock.now()));
+    expect((await me(u.access)).statusCode).toBe(401);
+  });
+
+  it('a change made with SQL counts as soon as its notice is heard', async () => {
+    const u = await signUp();
+    expect((await me(u.access)).statusCode).toBe(200);
+    expect((await me(u.access)).statusCode).toBe(200);
+    await platform.db.query('UPDATE users SET disabled_at = $2 WHERE id = $1', [u.id, platform.clock.now()]);
+    await refusedSoon(() => me(u.access));
+  });
+});
+
+describe.runIf(onPostgres)('two instances on one Postgres database', () => {
+  it('an account disabled through one instance is refused by the other', async () => {
+    const [dbA, dbB] = await createTwinTestDatabases();
+    const a = await createTestPlatform({}, { db: dbA });
+    const b = await createTestPlatform({}, { db: dbB });
+    const adminApp = (await buildAdminTestApp(a)).app;
+    const gatewayB = await buildGatewayApp(b);
+    try {
+      const reg = await gatewayB.inject({ method: 'POST', url: '/auth/register', payload: { email: 'twin@example.com', password: 'correct horse', full_name: 'Twin' } });
+      const auth = { authorization: `Bearer ${reg.json().access_token}` };
+      const meB = () => gatewayB.inject({ url: '/auth/me', headers: auth });
+      expect((await meB()).statusCode).toBe(200);
+      expect((await meB()).statusCode).toBe(200);
+      const admin = await signInAdmin(a, adminApp);
+      const id = (await meB()).json().id as string;
+      const off = await adminApp.inject({ method: 'POST', url: `/admin/users/${id}/disable`, headers: admin.auth, payload: { reason: 'test' } });
+      expect(off.statusCode).toBe(200);
+      await refusedSoon(meB);
+    } finally {
+      await adminApp.close();
+      await gatewayB.close();
+      await dbA.close();
+      await dbB.close();
+    }
   });
 });

@@ -1,7 +1,15 @@
-import { one, type Queryable } from '../db/database.js';
+import { one, type Database, type Queryable } from '../db/database.js';
+import { USER_STANDING_CHANNEL, type Listening } from '../db/notices.js';
+import type { Platform } from '../platform.js';
 import { unauthenticated } from './errors.js';
 
 export type Role = 'user' | 'admin';
+
+interface Standing {
+  role: Role;
+  disabled_at: Date | null;
+  tokens_valid_after: Date | null;
+}
 
 /**
  * Whether a token issued at `issuedAt` for `userId` still counts: the account exists, is not
@@ -10,11 +18,13 @@ export type Role = 'user' | 'admin';
  * The one home of this rule, for access tokens and refresh tokens alike.
  */
 export async function requireGoodStanding(q: Queryable, userId: string, issuedAt: Date): Promise<{ role: Role }> {
-  const row = await one<{ role: Role; disabled_at: Date | null; tokens_valid_after: Date | null }>(
-    q,
-    'SELECT role, disabled_at, tokens_valid_after FROM users WHERE id = $1',
-    [userId],
-  );
+  return judge(await readStanding(q, userId), issuedAt);
+}
+
+const readStanding = (q: Queryable, userId: string) =>
+  one<Standing>(q, 'SELECT role, disabled_at, tokens_valid_after FROM users WHERE id = $1', [userId]);
+
+function judge(row: Standing | undefined, issuedAt: Date): { role: Role } {
   if (!row) throw unauthenticated('This account no longer exists.');
   if (row.disabled_at) throw unauthenticated('This account is disabled.');
   if (row.tokens_valid_after && issuedAt.getTime() < row.tokens_valid_after.getTime()) {
@@ -29,10 +39,88 @@ export async function requireGoodStanding(q: Queryable, userId: string, issuedAt
  * that makes the change requiring it (password reset, disable, …).
  */
 export async function revokeUserTokens(q: Queryable, userId: string, at: Date): Promise<void> {
+  changing(userId, at);
   await q.query('UPDATE users SET tokens_valid_after = $2 WHERE id = $1', [userId, at]);
   await q.query(
     `UPDATE refresh_token_families SET revoked_at = $2, revoked_reason = 'revoked_all'
       WHERE user_id = $1 AND revoked_at IS NULL`,
     [userId, at],
   );
+}
+
+/**
+ * How long a looked-up standing serves the requests that follow, while changes can be heard.
+ * Every change to a user's role, disabled_at or tokens_valid_after (and a deletion) sends
+ * a notice (sql/functions/change-notices.sql) that drops it in every process, so elsewhere
+ * a revocation counts once its notice arrives, and never later than this. In this process
+ * revokeUserTokens counts at once: the user's standing is read from the database, not kept,
+ * from the moment it runs until CHANGING_MS later. While notices cannot be heard nothing is kept.
+ */
+export const STANDING_CACHE_MS = 5000;
+const CHANGING_MS = 30_000;
+const MAX_ENTRIES = 10_000;
+
+/** Users whose standing this process is changing (shared by every cache of the process). */
+const changingUntil = new Map<string, number>();
+
+function changing(userId: string, at: Date): void {
+  changingUntil.set(userId, at.getTime() + CHANGING_MS);
+}
+
+function isChanging(userId: string, now: number): boolean {
+  const until = changingUntil.get(userId);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  changingUntil.delete(userId);
+  return false;
+}
+
+class StandingCache {
+  private readonly entries = new Map<string, { row: Standing | undefined; until: number }>();
+  /** Bumped by every forget: a row read before it is not kept after it. */
+  private generation = 0;
+  listening: Listening = { live: false };
+
+  forget(userId?: string): void {
+    this.generation++;
+    if (userId === undefined) this.entries.clear();
+    else this.entries.delete(userId);
+  }
+
+  async read(db: Database, userId: string, clock: () => number): Promise<Standing | undefined> {
+    const hit = this.entries.get(userId);
+    if (hit && hit.until > clock() && this.listening.live && !isChanging(userId, clock())) return hit.row;
+    const generation = this.generation;
+    const row = await readStanding(db, userId);
+    const now = clock();
+    if (generation === this.generation && this.listening.live && !isChanging(userId, now)) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(userId, { row, until: now + STANDING_CACHE_MS });
+    }
+    return row;
+  }
+}
+
+const byDatabase = new WeakMap<Database, StandingCache>();
+
+/** requireGoodStanding for the authenticated request path: the same rule, the lookup briefly kept (see STANDING_CACHE_MS). */
+export async function requireGoodStandingCached(
+  platform: Pick<Platform, 'db' | 'clock'>,
+  userId: string,
+  issuedAt: Date,
+): Promise<{ role: Role }> {
+  const { db, clock } = platform;
+  let cache = byDatabase.get(db);
+  if (!cache) {
+    const c = new StandingCache();
+    byDatabase.set(db, c);
+    db.listen(USER_STANDING_CHANNEL, { notice: (id) => c.forget(id), reset: () => c.forget() }).then(
+      (listening) => {
+        c.listening = listening;
+      },
+      () => {},
+    );
+    cache = c;
+  }
+  return judge(await cache.read(db, userId, () => clock.now().getTime()), issuedAt);
 }

@@ -1,3 +1,4 @@
+import type { LogOutput } from '../log-output.js';
 import type { Logger } from '../logger.js';
 import { closePlatform } from './platform.js';
 import type { Booted } from './boot.js';
@@ -5,8 +6,14 @@ import type { Booted } from './boot.js';
 /**
  * Graceful shutdown in phases: stop accepting and finish in-flight requests, stop the
  * background workers, deliver simulated webhooks still in flight, then close the database. A second signal forces the exit.
+ * The log lines still buffered are written before the exit, for a second at most: the
+ * grace timer wins over everything, a log output that does not drain included.
  */
-export function installShutdown(booted: Booted, log: Logger, graceMs = 10_000): void {
+export function installShutdown(booted: Booted, log: Logger, output?: LogOutput, graceMs = 10_000): void {
+  const exit = async (code: number) => {
+    await output?.flush(1000);
+    process.exit(code);
+  };
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -17,7 +24,7 @@ export function installShutdown(booted: Booted, log: Logger, graceMs = 10_000): 
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       log.error('shutdown took too long: forcing exit');
-      process.exit(1);
+      void exit(1);
     }, graceMs);
     force.unref();
     try {
@@ -25,10 +32,10 @@ export function installShutdown(booted: Booted, log: Logger, graceMs = 10_000): 
       await Promise.all(booted.workers.map((w) => w.stop()));
       await closePlatform(booted.platform);
       log.info('shutdown complete');
-      process.exit(0);
+      await exit(0);
     } catch (err) {
       log.error({ err }, 'shutdown failed');
-      process.exit(1);
+      await exit(1);
     }
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -32,3 +32,16 @@ export async function createEmptyTestDatabase(): Promise<Database> {
   await admin.close();
   return createPostgres({ url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, schema, preparedStatements: true });
 }
+
+/** Two connections to one fresh, migrated Postgres schema: two instances on the same database (Postgres only). */
+export async function createTwinTestDatabases(): Promise<[Database, Database]> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('two instances share a database on Postgres only');
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const open = () => createPostgres({ url, poolMax: 4, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, schema, preparedStatements: true });
+  const setup = open();
+  await setup.query(`CREATE SCHEMA ${schema}`);
+  await migrate(setup);
+  await setup.close();
+  return [open(), open()];
+}

@@ -1,3 +1,4 @@
+import { responseCache } from '../../http/response-cache.js';
 import { one, type Queryable } from '../../db/database.js';
 import { AppError, conflict, notFound, validationFailed } from '../../http/errors.js';
 import { PaymentProviderError } from '../../integrations/payments/provider.js';
@@ -230,7 +231,7 @@ export async function patchTier(platform: Platform, actor: Actor, id: string, pa
   const now = platform.clock.now();
   const fields = (Object.keys(patch) as (keyof TierPatch)[]).filter((k) => patch[k] !== undefined);
   if (fields.length === 0) throw validationFailed('Nothing to change: give at least one field.');
-  return platform.db.transaction(async (tx) => {
+  const changed = await platform.db.transaction(async (tx) => {
     const before = await one<TierRow>(tx, `SELECT ${TIER_COLUMNS} FROM pricing_tiers WHERE id = $1 FOR UPDATE`, [id]);
     if (!before) throw notFound('No pricing tier with that id.');
     const sets = fields.map((f, i) => `${f} = $${i + 2}`);
@@ -244,5 +245,8 @@ export async function patchTier(platform: Platform, actor: Actor, id: string, pa
     });
     return after!;
   });
+  // The cached pricing answer, at once here (other instances hear the table's notice).
+  responseCache(platform).clear();
+  return changed;
 }
 

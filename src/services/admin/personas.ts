@@ -1,7 +1,7 @@
 import { one, type Queryable } from '../../db/database.js';
 import { notFound, validationFailed } from '../../http/errors.js';
 import type { Platform } from '../../platform.js';
-import { responseCache } from '../personas/response-cache.js';
+import { responseCache } from '../../http/response-cache.js';
 import { writeAudit } from './audit.js';
 import { decodeCursor, iso, type Cursor } from './page.js';
 import type { Actor } from './user-actions.js';

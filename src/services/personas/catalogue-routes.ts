@@ -5,10 +5,10 @@ import type { Platform } from '../../platform.js';
 import { getUserTier } from '../monetization/tier.js';
 import { detailBody, findVisiblePersona, listPersonas, summaryBody } from './catalogue.js';
 import { listCategories } from './categories.js';
-import { etagOf, PUBLIC_MAX_AGE_SECONDS, responseCache, sendJson } from './response-cache.js';
+import { etagOf, PUBLIC_CACHE_CONTROL, PUBLIC_MAX_AGE_SECONDS, responseCache, sendJson } from '../../http/response-cache.js';
 import { CategoriesResponse, ListQuery, ListResponse, PersonaDetail, SlugParams } from './schemas.js';
 
-const PUBLIC = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
+const PUBLIC = PUBLIC_CACHE_CONTROL;
 const PRIVATE = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 
 /** The public catalogue: list, detail and categories. Signed-in users also see their own custom personas. */
@@ -33,11 +33,11 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
       async (request, reply) => {
         const query = request.query;
         if (!request.user) {
-          const key = JSON.stringify([query.user_tier ?? 'free', query.category, query.ad_supported, query.sort_by, query.limit]);
-          const hit = cache.get(key);
-          if (hit) return sendJson(request, reply, hit.body, hit.etag, PUBLIC);
-          const rows = await listPersonas(platform.db, query, null);
-          const entry = cache.set(key, JSON.stringify({ personas: rows.map((r) => summaryBody(r, query.user_tier ?? 'free', base)) }));
+          const key = JSON.stringify(['personas', query.user_tier ?? 'free', query.category, query.ad_supported, query.sort_by, query.limit]);
+          const entry = await cache.fill(key, async () => {
+            const rows = await listPersonas(platform.db, query, null);
+            return JSON.stringify({ personas: rows.map((r) => summaryBody(r, query.user_tier ?? 'free', base)) });
+          });
           return sendJson(request, reply, entry.body, entry.etag, PUBLIC);
         }
         const user = currentUser(request);
@@ -75,8 +75,7 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const hit = cache.get('categories');
-        const entry = hit ?? cache.set('categories', JSON.stringify(await listCategories(platform.db)));
+        const entry = await cache.fill('categories', async () => JSON.stringify(await listCategories(platform.db)));
         return sendJson(request, reply, entry.body, entry.etag, PUBLIC);
       },
     );

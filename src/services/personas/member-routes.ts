@@ -8,7 +8,7 @@ import { getUserTier } from '../monetization/tier.js';
 import { personaAnalytics } from './analytics.js';
 import { createCustomPersona } from './custom.js';
 import { ratePersona } from './ratings.js';
-import { responseCache } from './response-cache.js';
+import { responseCache } from '../../http/response-cache.js';
 import {
   AnalyticsResponse, CustomPersonaBody, CustomPersonaResponse, RateQuery, RateResponse, SessionBody, SessionResponse, SlugParams,
 } from './schemas.js';

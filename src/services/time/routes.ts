@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { currentUser } from '../../http/authenticate.js';
 import { withIdempotency } from '../../http/idempotency.js';
+import { PUBLIC_CACHE_CONTROL, responseCache, sendJson } from '../../http/response-cache.js';
 import { bearerSecurity, errorResponses as errors } from '../../http/schemas.js';
 import { publicRoutes, signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
@@ -29,10 +30,15 @@ const PURCHASE_RATE_LIMIT = {
 };
 
 export const timeRoutes = (platform: Platform): RoutePlugin => publicRoutes(async (app) => {
+  const catalogue = responseCache(platform);
+
   app.get(
     '/time/pricing',
     { schema: { tags: ['time'], summary: 'Time card packages', response: { 200: S.PricingResponse } } },
-    async () => ({ pricing_tiers: (await listTiers(platform.db)).map(tierBody) }),
+    async (request, reply) => {
+      const entry = await catalogue.fill('pricing', async () => String(reply.serialize({ pricing_tiers: (await listTiers(platform.db)).map(tierBody) })));
+      return sendJson(request, reply, entry.body, entry.etag, PUBLIC_CACHE_CONTROL);
+    },
   );
 
   await app.register(signedInRoutes(platform, async (r) => {

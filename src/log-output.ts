@@ -1,0 +1,77 @@
+import { constants, fstatSync, openSync } from 'node:fs';
+import sonicBoom from 'sonic-boom';
+
+/** Log bytes held in memory while the output is slow; beyond it lines are dropped, not queued. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Where the process writes its log lines (standard output), so that logging can never
+ * stop the event loop: lines are buffered and written asynchronously in batches, lines
+ * beyond MAX_BUFFERED_BYTES are dropped while the output is slow, and a reader that is gone
+ * costs nothing but the lines.
+ *
+ * A pipe is reopened as its own non-blocking file description (Linux, /proc/self/fd/1):
+ * a full pipe whose reader stopped answers EAGAIN and the write is retried later, where a
+ * blocking write would hold a thread (and the process's exit, which waits for it) forever.
+ * The descriptor standard output shares with other processes keeps its flags.
+ */
+export interface LogOutput {
+  write(line: string): void;
+  /** Resolves when what was written has reached the output, or after `timeoutMs` regardless. */
+  flush(timeoutMs: number): Promise<void>;
+  /** Lines dropped because the output could not keep up. */
+  readonly dropped: number;
+}
+
+export function stdoutLogOutput(): LogOutput {
+  return logOutput(outputFd(1));
+}
+
+function outputFd(fd: number): number {
+  try {
+    if (fstatSync(fd).isFIFO()) return openSync(`/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch {
+    // Not Linux, or not reopenable: the descriptor as it is (files and terminals do not block for long).
+  }
+  return fd;
+}
+
+export function logOutput(fd: number): LogOutput {
+  let dropped = 0;
+  let broken = false;
+  const stream = new sonicBoom.SonicBoom({ fd, sync: false, minLength: 4096, periodicFlush: 250, maxLength: MAX_BUFFERED_BYTES });
+  stream.on('drop', () => {
+    dropped++;
+  });
+  // EPIPE (the reader is gone) and the like: there is nobody to tell, and nothing to stop for.
+  stream.on('error', () => {
+    broken = true;
+  });
+  return {
+    get dropped() {
+      return dropped;
+    },
+    write(line) {
+      if (broken) {
+        dropped++;
+        return;
+      }
+      stream.write(line);
+    },
+    flush(timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+        if (broken) return resolve();
+        try {
+          stream.flush(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        } catch {
+          resolve();
+        }
+      });
+    },
+  };
+}
