@@ -13,6 +13,7 @@ let app: App;
 const probeRoutes = (p: TestPlatform): FastifyPluginAsync => async (root) => {
   const scope = root as unknown as TypedApp;
   scope.post('/probe/echo', { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), age: Type.Integer() }) } }, async (req) => req.body);
+  scope.post('/probe/defaults', { schema: { body: Type.Object({ loud: Type.Boolean({ default: false }), note: Type.Optional(Type.String()) }) } }, async (req) => req.body);
   scope.get('/probe/boom', async () => {
     throw new Error('secret internal detail');
   });
@@ -80,6 +81,27 @@ describe('every service app', () => {
     expect(big.json().detail).toMatch(/too large/);
     const broken = await app.inject({ method: 'POST', url: '/probe/echo', headers: { 'content-type': 'application/json' }, payload: '{"name":' });
     expect(broken.statusCode).toBe(400);
+  });
+
+  it('takes a POST without a body as the empty object', async () => {
+    const json = { 'content-type': 'application/json' };
+    for (const headers of [json, {}]) {
+      const ok = await app.inject({ method: 'POST', url: '/probe/defaults', headers });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual({ loud: false });
+    }
+    const missing = await app.inject({ method: 'POST', url: '/probe/echo', headers: json, payload: '' });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['age', 'name']);
+  });
+
+  it('documents request fields with a default as optional', async () => {
+    const spec = (await app.inject('/openapi.json')).json();
+    expect(spec.openapi).toBe('3.1.0');
+    const body = spec.paths['/probe/defaults'].post.requestBody;
+    expect(body.required).toBe(false);
+    expect(body.content['application/json'].schema.required).toBeUndefined();
+    expect(spec.paths['/probe/echo'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'age']);
   });
 
   it('requires a valid bearer token in an authenticated scope', async () => {
