@@ -91,6 +91,8 @@ export interface Config extends Env {
   readonly services: readonly ServiceName[];
   /** PROVIDER_PRICES parsed; null when not configured. */
   readonly providerPrices: ProviderPrices | null;
+  /** Accepted but worth a line in the log at start (e.g. LiveKit's public dev credentials). */
+  readonly warnings: readonly string[];
 }
 
 export const SERVICE_NAMES = ['auth', 'time', 'admin', 'webhooks', 'personas', 'monetization', 'gateway'] as const;
@@ -130,6 +132,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.LIVEKIT_API_SECRET !== undefined && env.LIVEKIT_API_SECRET.length < 32 && !livekitDevPair) {
     throw new ConfigError('Invalid configuration: LIVEKIT_API_SECRET: must be at least 32 characters (livekit-server --dev\'s devkey/secret is accepted outside production)');
   }
+  const warnings: string[] = [];
+  if (livekitDevPair) {
+    warnings.push("LIVEKIT_API_KEY/LIVEKIT_API_SECRET are livekit-server --dev's public devkey/secret: fine for a local LiveKit, refused in production.");
+  }
   if (isProduction) {
     const missing = PRODUCTION_SECRETS.filter((k) => !env[k]);
     if (missing.length > 0) {
@@ -145,7 +151,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
-  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices });
+  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices, warnings });
 }
 
 function parseServices(list: string): ServiceName[] {

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { MigrationError } from './db/migrate.js';
+import { loadEnvFileIfPresent } from './env-file.js';
 import { createLogger } from './logger.js';
 import { boot } from './start/boot.js';
 import { installShutdown } from './start/shutdown.js';
@@ -7,6 +8,7 @@ import { installShutdown } from './start/shutdown.js';
 async function main(): Promise<void> {
   let config;
   try {
+    loadEnvFileIfPresent();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
+  for (const warning of config.warnings) log.warn(warning);
   const booted = await boot(config, log);
   installShutdown(booted, log);
   for (const { name, port, app } of booted.apps) {
