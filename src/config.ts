@@ -64,6 +64,8 @@ export const EnvSchema = Type.Object({
   OPENAI_API_BASE: Type.String({ default: 'https://api.openai.com/v1' }),
 
   PUBLIC_BASE_URL: Type.String({ default: 'http://127.0.0.1:8080' }),
+  /** Browser origins allowed to call the API (comma-separated, or *); unset: local dev servers outside production, none in it. */
+  CORS_ORIGINS: Optional(Type.String()),
   BASE_HOURLY_PRICE_CENTS: Type.Integer({ minimum: 0, default: 1000 }),
   MAX_ACTIVE_SESSIONS_PER_USER: Type.Integer({ minimum: 1, default: 1 }),
   AD_REWARDS_PER_DAY: Type.Integer({ minimum: 0, default: 5 }),

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Platform } from '../platform.js';
+import { installCors } from './cors.js';
 import { installErrorHandler } from './error-handler.js';
 import { installJsonBody } from './json-body.js';
 import { openApiOptions } from './openapi.js';
@@ -51,6 +52,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   installErrorHandler(app);
   installJsonBody(app);
   installMetrics(app, spec.name);
+  await installCors(app, platform.config);
   await installRateLimit(app, platform);
 
   await app.register(swagger, openApiOptions(spec.title));
