@@ -14,6 +14,7 @@ const probeRoutes = (p: TestPlatform): FastifyPluginAsync => async (root) => {
   const scope = root as unknown as TypedApp;
   scope.post('/probe/echo', { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), age: Type.Integer() }) } }, async (req) => req.body);
   scope.post('/probe/defaults', { schema: { body: Type.Object({ loud: Type.Boolean({ default: false }), note: Type.Optional(Type.String()) }) } }, async (req) => req.body);
+  scope.post('/probe/choice', { schema: { body: Type.Object({ quality: Type.Union(['low', 'high'].map((q) => Type.Literal(q))), size: Type.Optional(Type.Integer({ minimum: 1 })) }) } }, async (req) => req.body);
   scope.get('/probe/boom', async () => {
     throw new Error('secret internal detail');
   });
@@ -59,6 +60,21 @@ describe('every service app', () => {
     expect(missing.json().detail).toContain('age');
     const extra = await app.inject({ method: 'POST', url: '/probe/echo', payload: { name: 'xy', age: 3, admin: true } });
     expect(extra.json()).toEqual({ name: 'xy', age: 3 });
+  });
+
+  it('names each failing field once in words, with the allowed values of an enum', async () => {
+    const res = await app.inject({ method: 'POST', url: '/probe/choice', payload: { quality: 'ultra', size: 0 } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({
+      code: 'validation_failed',
+      detail: 'Invalid request: quality must be one of: low, high; size must be at least 1.',
+      errors: [
+        { field: 'quality', message: 'must be one of: low, high', allowed: ['low', 'high'] },
+        { field: 'size', message: 'must be at least 1' },
+      ],
+    });
+    const missing = await app.inject({ method: 'POST', url: '/probe/choice', payload: {} });
+    expect(missing.json().errors).toEqual([{ field: 'quality', message: 'is required' }]);
   });
 
   it('keeps 5xx bodies generic and maps catalogue errors to their status', async () => {

@@ -3,7 +3,7 @@ import { currentUser, requireUser } from '../../http/authenticate.js';
 import type { TypedApp } from '../../http/app.js';
 import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
-import { checkCoupon, couponMessage, normalizeCode } from '../coupons/coupons.js';
+import { checkCoupon, COUPON_ERROR_CODES, couponMessage, normalizeCode } from '../coupons/coupons.js';
 import { CouponParams, CouponQuery, CouponResponse } from './schemas.js';
 
 /** Guessing codes costs requests: a few per minute per user. */
@@ -38,7 +38,7 @@ export function couponRoutes(platform: Platform): FastifyPluginAsync {
         const amount = request.query.amount;
         const result = await checkCoupon(platform.db, request.params.code, userId, platform.clock.now(), amount);
         const code = normalizeCode(request.params.code);
-        if (!result.valid) return { valid: false, code, reason: result.reason, message: result.message };
+        if (!result.valid) return { valid: false, code, reason: COUPON_ERROR_CODES[result.reason], message: result.message };
         const c = result.coupon;
         return {
           valid: true,
