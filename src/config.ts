@@ -56,6 +56,8 @@ export const EnvSchema = Type.Object({
 
   STRIPE_SECRET_KEY: Optional(Type.String({ minLength: 1 })),
   STRIPE_WEBHOOK_SECRET: Optional(Type.String({ minLength: 1 })),
+  /** pk_… handed to browsers by GET /config for Stripe.js (only with STRIPE_SECRET_KEY). */
+  STRIPE_PUBLISHABLE_KEY: Optional(Type.String({ minLength: 1 })),
   STRIPE_API_BASE: Optional(Type.String({ minLength: 1 })),
   SIMULATED_PAYMENT_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   PENDING_PAYMENT_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 24 }),

@@ -277,6 +277,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public client configuration: payment mode (stripe with its publishable key, or simulated), LiveKit URL */
+        get: operations["getClientConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/coupons/validate/{code}": {
         parameters: {
             query?: never;
@@ -874,6 +891,31 @@ export interface components {
             current_period_end: string | null;
             message: string;
             status: string;
+        };
+        /** ClientConfig */
+        ClientConfig: {
+            billing: {
+                base_hourly_price_cents: number;
+                max_active_sessions_per_user: number;
+            };
+            livekit: {
+                /** @description Where LiveKit clients connect (also in every token answer) */
+                url: string;
+            };
+            payments: {
+                /**
+                 * @description stripe: confirm client_secret with Stripe.js and the publishable key; simulated: nothing to confirm, the server completes the payment itself
+                 * @enum {string}
+                 */
+                mode: "stripe" | "simulated";
+                /** @description payment_method_id values the simulated provider (and Stripe test mode) answers as a card would */
+                simulated_test_cards: {
+                    declines: string;
+                    succeeds: string;
+                };
+                stripe_publishable_key: string | null;
+            };
+            public_base_url: string;
         };
         CreateCustomPersonaRequest: {
             /** @enum {string} */
@@ -2467,6 +2509,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListPersonaCategoriesResponse"];
+                };
+            };
+        };
+    };
+    getClientConfig: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientConfig"];
                 };
             };
         };
