@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import examples from './openapi-examples.json' with { type: 'json' };
 import { IDEMPOTENT_OPERATIONS, OPERATION_IDS } from './operations.js';
 
 type Json = Record<string, unknown>;
@@ -12,7 +12,7 @@ interface GuideExample {
 }
 
 /** The API guide's bodies (`npm run openapi:examples` takes them from the guide). */
-const GUIDE_EXAMPLES = createRequire(import.meta.url)('./openapi-examples.json') as GuideExample[];
+const GUIDE_EXAMPLES = examples as GuideExample[];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
