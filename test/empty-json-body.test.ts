@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
-import { endTimeSession } from '../src/services/time/sessions.js';
 import { giveBalance } from './support/accounts.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 import type { TestPlatform } from './support/platform.js';
@@ -22,7 +21,8 @@ describe('a POST with Content-Type: application/json and no body', () => {
     const started = await app.inject({ method: 'POST', url: '/personas/zen-master/session', headers: emptyJson(u.auth) });
     expect(started.statusCode).toBe(200);
     expect(started.json()).toMatchObject({ session_started: true });
-    await endTimeSession(platform, { userId: u.id, sessionId: started.json().session_id });
+    const ended = await app.inject({ method: 'POST', url: '/time/session/end', headers: u.auth, payload: { session_id: started.json().session_id } });
+    expect(ended.statusCode).toBe(200);
 
     const rated = await app.inject({ method: 'POST', url: '/personas/zen-master/rate?rating=5', headers: emptyJson(u.auth) });
     expect(rated.statusCode).toBe(200);
