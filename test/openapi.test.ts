@@ -8,6 +8,7 @@ import { buildGatewayApp } from '../src/start/gateway.js';
 import { EXAMPLES_FILE, renderExamples } from '../scripts/guide-examples.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: walks an untyped JSON document
 type Json = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 

@@ -53,8 +53,10 @@ export function openApiOptions(title: string): FastifyDynamicSwaggerOptions {
 }
 
 export function finishDocument(doc: OpenApiDocument): OpenApiDocument {
-  const components = (doc.components ??= {}) as Record<string, Record<string, unknown>>;
-  const schemas = (components.schemas ??= {}) as Record<string, Json>;
+  doc.components ??= {};
+  const components = doc.components as Record<string, Record<string, unknown>>;
+  components.schemas ??= {};
+  const schemas = components.schemas as Record<string, Json>;
   components.parameters = {
     ...components.parameters,
     IdempotencyKey: {
