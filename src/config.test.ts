@@ -55,7 +55,10 @@ describe('loadConfig', () => {
   });
 
   it("accepts livekit-server --dev's devkey/secret outside production only", () => {
-    expect(loadConfig({ LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' }).LIVEKIT_API_SECRET).toBe('secret');
+    const dev = loadConfig({ LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' });
+    expect(dev.LIVEKIT_API_SECRET).toBe('secret');
+    expect(dev.warnings).toEqual([expect.stringMatching(/devkey\/secret.*refused in production/)]);
+    expect(loadConfig({}).warnings).toEqual([]);
     expect(() => loadConfig({ LIVEKIT_API_KEY: 'other', LIVEKIT_API_SECRET: 'secret' })).toThrow(/LIVEKIT_API_SECRET/);
     expect(() => loadConfig({ ...productionSecrets, NODE_ENV: 'production', LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' })).toThrow(/LIVEKIT_API_SECRET/);
   });

@@ -56,6 +56,8 @@ export const EnvSchema = Type.Object({
 
   STRIPE_SECRET_KEY: Optional(Type.String({ minLength: 1 })),
   STRIPE_WEBHOOK_SECRET: Optional(Type.String({ minLength: 1 })),
+  /** pk_… handed to browsers by GET /config for Stripe.js (only with STRIPE_SECRET_KEY). */
+  STRIPE_PUBLISHABLE_KEY: Optional(Type.String({ minLength: 1 })),
   STRIPE_API_BASE: Optional(Type.String({ minLength: 1 })),
   SIMULATED_PAYMENT_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   PENDING_PAYMENT_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 24 }),
@@ -64,6 +66,8 @@ export const EnvSchema = Type.Object({
   OPENAI_API_BASE: Type.String({ default: 'https://api.openai.com/v1' }),
 
   PUBLIC_BASE_URL: Type.String({ default: 'http://127.0.0.1:8080' }),
+  /** Browser origins allowed to call the API (comma-separated, or *); unset: local dev servers outside production, none in it. */
+  CORS_ORIGINS: Optional(Type.String()),
   BASE_HOURLY_PRICE_CENTS: Type.Integer({ minimum: 0, default: 1000 }),
   MAX_ACTIVE_SESSIONS_PER_USER: Type.Integer({ minimum: 1, default: 1 }),
   AD_REWARDS_PER_DAY: Type.Integer({ minimum: 0, default: 5 }),
@@ -91,6 +95,8 @@ export interface Config extends Env {
   readonly services: readonly ServiceName[];
   /** PROVIDER_PRICES parsed; null when not configured. */
   readonly providerPrices: ProviderPrices | null;
+  /** Accepted but worth a line in the log at start (e.g. LiveKit's public dev credentials). */
+  readonly warnings: readonly string[];
 }
 
 export const SERVICE_NAMES = ['auth', 'time', 'admin', 'webhooks', 'personas', 'monetization', 'gateway'] as const;
@@ -130,6 +136,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.LIVEKIT_API_SECRET !== undefined && env.LIVEKIT_API_SECRET.length < 32 && !livekitDevPair) {
     throw new ConfigError('Invalid configuration: LIVEKIT_API_SECRET: must be at least 32 characters (livekit-server --dev\'s devkey/secret is accepted outside production)');
   }
+  const warnings: string[] = [];
+  if (livekitDevPair) {
+    warnings.push("LIVEKIT_API_KEY/LIVEKIT_API_SECRET are livekit-server --dev's public devkey/secret: fine for a local LiveKit, refused in production.");
+  }
   if (isProduction) {
     const missing = PRODUCTION_SECRETS.filter((k) => !env[k]);
     if (missing.length > 0) {
@@ -145,7 +155,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
-  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices });
+  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices, warnings });
 }
 
 function parseServices(list: string): ServiceName[] {

@@ -1,6 +1,7 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { MigrationError } from './db/migrate.js';
 import { stdoutLogOutput } from './log-output.js';
+import { loadEnvFileIfPresent } from './env-file.js';
 import { createLogger } from './logger.js';
 import { boot } from './start/boot.js';
 import { installShutdown } from './start/shutdown.js';
@@ -8,6 +9,7 @@ import { installShutdown } from './start/shutdown.js';
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadEnvFileIfPresent();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   }
   const output = stdoutLogOutput();
   const log = createLogger(config.LOG_LEVEL, output);
+  for (const warning of config.warnings) log.warn(warning);
   // A fault no request owns: logged (and written out, briefly) before the process ends.
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception');

@@ -65,7 +65,7 @@ describe('who gets in', () => {
       expect(anonymous.json().code).toBe('unauthenticated');
       const plain = await admin.inject({ method: r.method as 'GET', url, headers: user.auth, payload: r.method === 'GET' ? undefined : {} });
       expect(plain.statusCode, `${r.method} ${r.url}`).toBe(403);
-      expect(plain.json().code).toBe('forbidden');
+      expect(plain.json().code).toBe('admin_required');
     }
   });
 

@@ -33,7 +33,7 @@ describe('POST /time/purchase with coupon_code', () => {
     // Used once; and the user is no longer new.
     const again = await purchase(user, { package_id: 'starter_1h', coupon_code: 'WELCOME25' });
     expect(again.statusCode).toBe(422);
-    expect(again.json()).toMatchObject({ reason: 'coupon_already_redeemed' });
+    expect(again.json()).toMatchObject({ code: 'coupon_already_redeemed' });
     expect(await cards(user)).toHaveLength(1);
   });
 
@@ -63,7 +63,7 @@ describe('POST /time/purchase with coupon_code', () => {
     const statuses = results.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 422)).toHaveLength(19);
-    for (const r of results.filter((x) => x.statusCode === 422)) expect(r.json().reason).toBe('coupon_exhausted');
+    for (const r of results.filter((x) => x.statusCode === 422)) expect(r.json().code).toBe('coupon_exhausted');
     const [coupon] = await platform.db.query<{ redemptions_count: number }>(`SELECT redemptions_count FROM coupons WHERE code = 'ONLYONE'`);
     expect(coupon?.redemptions_count).toBe(1);
     const issued = await platform.db.query(`SELECT 1 FROM time_cards WHERE purchaser_user_id = ANY($1)`, [users.map((u) => u.id)]);

@@ -43,14 +43,14 @@ describe('GET /coupons/validate/{code}', () => {
     const user = await createUser(platform);
     await addCoupon('OLDNEWS', { percent_off: 10, valid_until: new Date(platform.clock.now().getTime() - 1000) });
     await addCoupon('GONE', { amount_off_cents: 500, max_redemptions: 1, redemptions_count: 1 });
-    expect((await validate(user, '/coupons/validate/NOPE123')).json()).toMatchObject({ valid: false, reason: 'not_found' });
-    expect((await validate(user, '/coupons/validate/OLDNEWS')).json()).toMatchObject({ valid: false, reason: 'expired' });
-    expect((await validate(user, '/coupons/validate/GONE')).json()).toMatchObject({ valid: false, reason: 'exhausted' });
+    expect((await validate(user, '/coupons/validate/NOPE123')).json()).toMatchObject({ valid: false, reason: 'coupon_not_found' });
+    expect((await validate(user, '/coupons/validate/OLDNEWS')).json()).toMatchObject({ valid: false, reason: 'coupon_expired' });
+    expect((await validate(user, '/coupons/validate/GONE')).json()).toMatchObject({ valid: false, reason: 'coupon_exhausted' });
 
     const customer = await createUser(platform);
     await makePremium(platform, customer.id);
     const res = await validate(customer, '/coupons/validate/WELCOME25');
-    expect(res.json()).toMatchObject({ valid: false, reason: 'new_users_only' });
+    expect(res.json()).toMatchObject({ valid: false, reason: 'coupon_new_users_only' });
     expect(res.json().message).toMatch(/new customers/);
   });
 
@@ -92,7 +92,7 @@ describe('redeemCoupon', () => {
     const ok = results.filter((r) => r.status === 'fulfilled');
     expect(ok).toHaveLength(1);
     for (const r of results) {
-      if (r.status === 'rejected') expect((r.reason as AppError).extra.reason).toBe('coupon_exhausted');
+      if (r.status === 'rejected') expect((r.reason as AppError).code).toBe('coupon_exhausted');
     }
     const [row] = await platform.db.query<{ redemptions_count: number }>(`SELECT redemptions_count FROM coupons WHERE code = 'SINGLE'`);
     expect(row?.redemptions_count).toBe(1);

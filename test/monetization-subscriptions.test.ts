@@ -100,7 +100,7 @@ describe('subscriptions (simulated provider)', () => {
     const user = await createUser(platform);
     const res = await subscribe(user, { plan_id: 'premium_monthly', coupon_code: 'NOSUCHCODE' });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ reason: 'coupon_not_found' });
+    expect(res.json()).toMatchObject({ code: 'coupon_not_found' });
     expect(res.json().detail).toMatch(/coupon/i);
     expect((await current(user)).statusCode).toBe(404);
   });

@@ -38,7 +38,7 @@ describe('POST /personas/{slug}/rate', () => {
     const u = await user();
     const res = await rate(u, 'debug-duck', 'rating=5');
     expect(res.statusCode).toBe(403);
-    expect(res.json().detail).toBe('You can rate Debug Duck after you have had a session with them.');
+    expect(res.json()).toEqual({ code: 'rating_requires_session', detail: 'You can rate Debug Duck after you have had a session with them.' });
     await talk(u, 'pixel', 60);
     expect((await rate(u, 'debug-duck', 'rating=5')).statusCode).toBe(403);
   });

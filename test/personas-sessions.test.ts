@@ -105,7 +105,7 @@ describe('POST /personas/{slug}/session', () => {
     const u = await user();
     const res = await start(u, 'code-wizard');
     expect(res.statusCode).toBe(403);
-    expect(res.json().detail).toBe('Code Wizard is a Premium persona: upgrade to Premium to start a session with them.');
+    expect(res.json()).toEqual({ code: 'premium_required', detail: 'Code Wizard is a Premium persona: upgrade to Premium to start a session with them.' });
     expect(await balance(u)).toBe(3600);
   });
 
@@ -114,6 +114,7 @@ describe('POST /personas/{slug}/session', () => {
     const r1 = await start(noDob, 'sizzlebot');
     expect(r1.statusCode).toBe(403);
     expect(r1.json().detail).toMatch(/aged 18\+: add your date of birth/);
+    expect(r1.json().code).toBe('age_restricted');
     // Recording it through the Auth service opens the persona.
     const patched = await app.inject({ method: 'PATCH', url: '/auth/me', headers: noDob.auth, payload: { date_of_birth: ADULT_DOB } });
     expect(patched.statusCode).toBe(200);
@@ -126,7 +127,7 @@ describe('POST /personas/{slug}/session', () => {
     const young = await user({ premium: true, dateOfBirth: almost18 });
     const r2 = await start(young, 'sizzlebot');
     expect(r2.statusCode).toBe(403);
-    expect(r2.json().detail).toBe('SizzleBot is for users aged 18 and over.');
+    expect(r2.json()).toEqual({ code: 'age_restricted', detail: 'SizzleBot is for users aged 18 and over.' });
 
     const adult = await user({ premium: true, dateOfBirth: ADULT_DOB });
     const r3 = await start(adult, 'sizzlebot');
@@ -152,6 +153,7 @@ describe('POST /personas/{slug}/session', () => {
     const refused = await start(await fresh(), 'luna-sleep-stories');
     expect(refused.statusCode).toBe(403);
     expect(refused.json().detail).toMatch(/used today's 90 minutes with Luna; the limit resets at midnight UTC/);
+    expect(refused.json().code).toBe('daily_limit_reached');
     platform.clock.set(new Date(midnight(platform.clock.now()).getTime() + 1000));
     const nextDay = await start(await fresh(), 'luna-sleep-stories');
     expect(nextDay.statusCode).toBe(200);
@@ -185,12 +187,14 @@ describe('POST /personas/{slug}/session', () => {
     const r1 = await start(broke, 'mindbot');
     expect(r1.statusCode).toBe(402);
     expect(r1.json().detail).toMatch(/balance is empty/);
+    expect(r1.json().code).toBe('insufficient_balance');
 
     const u = await user();
     const first = await start(u, 'mindbot');
     const second = await start(u, 'pixel');
     expect(second.statusCode).toBe(409);
     expect(second.json().detail).toMatch(/already have an active session/);
+    expect(second.json().code).toBe('session_live');
     await end(u, first.json().session_id);
   });
 
@@ -233,7 +237,7 @@ describe('POST /personas/{slug}/session', () => {
     const mine = (await start(owner, 'mindbot')).json();
     const res = await start(intruder, 'mindbot', { room_name: mine.room_name });
     expect(res.statusCode).toBe(403);
-    expect(res.json().detail).toBe('That room belongs to another user.');
+    expect(res.json()).toEqual({ code: 'room_not_owned', detail: 'That room belongs to another user.' });
     expect(await balance(intruder)).toBe(3600);
     await end(owner, mine.session_id);
   });

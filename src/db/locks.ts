@@ -9,5 +9,5 @@ import type { Queryable } from './database.js';
  */
 export async function lockUser(tx: Queryable, userId: string): Promise<void> {
   const rows = await tx.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-  if (rows.length === 0) throw notFound('No such user.');
+  if (rows.length === 0) throw notFound('No such user.', 'user_not_found');
 }

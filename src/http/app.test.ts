@@ -11,6 +11,8 @@ let app: App;
 
 const probeRoutes = (p: TestPlatform): RoutePlugin => publicRoutes(async (scope) => {
   scope.post('/probe/echo', { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), age: Type.Integer() }) } }, async (req) => req.body);
+  scope.post('/probe/defaults', { schema: { body: Type.Object({ loud: Type.Boolean({ default: false }), note: Type.Optional(Type.String()) }) } }, async (req) => req.body);
+  scope.post('/probe/choice', { schema: { body: Type.Object({ quality: Type.Union(['low', 'high'].map((q) => Type.Literal(q))), size: Type.Optional(Type.Integer({ minimum: 1 })) }) } }, async (req) => req.body);
   scope.get('/probe/boom', async () => {
     throw new Error('secret internal detail');
   });
@@ -57,6 +59,21 @@ describe('every service app', () => {
     expect(extra.json()).toEqual({ name: 'xy', age: 3 });
   });
 
+  it('names each failing field once in words, with the allowed values of an enum', async () => {
+    const res = await app.inject({ method: 'POST', url: '/probe/choice', payload: { quality: 'ultra', size: 0 } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({
+      code: 'validation_failed',
+      detail: 'Invalid request: quality must be one of: low, high; size must be at least 1.',
+      errors: [
+        { field: 'quality', message: 'must be one of: low, high', allowed: ['low', 'high'] },
+        { field: 'size', message: 'must be at least 1' },
+      ],
+    });
+    const missing = await app.inject({ method: 'POST', url: '/probe/choice', payload: {} });
+    expect(missing.json().errors).toEqual([{ field: 'quality', message: 'is required' }]);
+  });
+
   it('keeps 5xx bodies generic and maps catalogue errors to their status', async () => {
     const boom = await app.inject('/probe/boom');
     expect(boom.statusCode).toBe(500);
@@ -77,6 +94,27 @@ describe('every service app', () => {
     expect(big.json().detail).toMatch(/too large/);
     const broken = await app.inject({ method: 'POST', url: '/probe/echo', headers: { 'content-type': 'application/json' }, payload: '{"name":' });
     expect(broken.statusCode).toBe(400);
+  });
+
+  it('takes a POST without a body as the empty object', async () => {
+    const json = { 'content-type': 'application/json' };
+    for (const headers of [json, {}]) {
+      const ok = await app.inject({ method: 'POST', url: '/probe/defaults', headers });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual({ loud: false });
+    }
+    const missing = await app.inject({ method: 'POST', url: '/probe/echo', headers: json, payload: '' });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['age', 'name']);
+  });
+
+  it('documents request fields with a default as optional', async () => {
+    const spec = (await app.inject('/openapi.json')).json();
+    expect(spec.openapi).toBe('3.1.0');
+    const body = spec.paths['/probe/defaults'].post.requestBody;
+    expect(body.required).toBe(false);
+    expect(body.content['application/json'].schema.required).toBeUndefined();
+    expect(spec.paths['/probe/echo'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'age']);
   });
 
   it('requires a valid bearer token in an authenticated scope', async () => {

@@ -4,7 +4,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Platform } from '../platform.js';
+import { installCors } from './cors.js';
 import { installErrorHandler } from './error-handler.js';
+import { installJsonBody } from './json-body.js';
+import { openApiOptions } from './openapi.js';
 import { installMetrics } from './metrics.js';
 import { installRateLimit } from './rate-limit.js';
 import { installRequestLog } from './request-log.js';
@@ -49,21 +52,13 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     done();
   });
   installErrorHandler(app);
+  installJsonBody(app);
   installMetrics(app, spec.name);
   installRequestLog(app);
+  await installCors(app, platform.config);
   await installRateLimit(app, platform);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: spec.title, version: '1.0.0' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          agentKey: { type: 'apiKey', in: 'header', name: 'X-Agent-Key' },
-        },
-      },
-    },
-  });
+  await app.register(swagger, openApiOptions(spec.title));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

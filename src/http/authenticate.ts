@@ -29,7 +29,7 @@ export function requireUser(platform: Platform) {
 export function requireAdmin(platform: Platform) {
   return async (request: FastifyRequest): Promise<void> => {
     const user = await userFromRequest(platform, request);
-    if (user.role !== 'admin') throw forbidden('This action needs an administrator account.');
+    if (user.role !== 'admin') throw forbidden('This action needs an administrator account.', 'admin_required');
     request.user = user;
   };
 }

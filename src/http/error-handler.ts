@@ -1,11 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS, fromDatabaseError, type FieldError } from './errors.js';
+import { fieldErrors } from './validation-errors.js';
 
 interface ErrorBody {
   detail: string;
   code: string;
   errors?: FieldError[];
-  reason?: string;
 }
 
 /** One renderer for every error: `{ detail, code }`; 5xx bodies stay generic, details go to the log. */
@@ -20,7 +20,6 @@ export function installErrorHandler(app: FastifyInstance): void {
     for (const [k, v] of Object.entries(appError.extra.headers ?? {})) reply.header(k, v);
     const body: ErrorBody = { detail: appError.detail, code: appError.code };
     if (appError.extra.errors) body.errors = appError.extra.errors;
-    if (appError.extra.reason) body.reason = appError.extra.reason;
     return reply.status(appError.status).send(body);
   });
 
@@ -33,10 +32,7 @@ export function toAppError(err: FastifyError | Error): AppError {
   if (err instanceof AppError) return err;
   const fe = err as FastifyError;
   if (fe.validation) {
-    const errors = fe.validation.map((v) => ({
-      field: fieldName(fe.validationContext, v.instancePath, v.params as Record<string, unknown>),
-      message: v.message ?? 'is invalid',
-    }));
+    const errors = fieldErrors(fe.validationContext, fe.validation);
     const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
     return new AppError('validation_failed', `Invalid request: ${detail}.`, { errors });
   }
@@ -46,10 +42,10 @@ export function toAppError(err: FastifyError | Error): AppError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'Request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('bad_request', 'Unsupported Content-Type: send application/json.');
+      return new AppError('unsupported_content_type', 'Unsupported Content-Type: send application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('bad_request', 'Request body is not valid JSON.');
+      return new AppError('invalid_json', 'Request body is not valid JSON.');
   }
   if (fe.statusCode === 429) {
     const retry = String((fe as { retryAfter?: number }).retryAfter ?? 60);
@@ -60,11 +56,4 @@ export function toAppError(err: FastifyError | Error): AppError {
     return new AppError(code, fe.message);
   }
   return new AppError('internal', 'Internal server error.');
-}
-
-function fieldName(context: string | undefined, path: string, params: Record<string, unknown>): string {
-  const parts = path.split('/').filter(Boolean);
-  if (typeof params.missingProperty === 'string') parts.push(params.missingProperty);
-  const field = parts.join('.');
-  return field ? field : context ?? 'request';
 }

@@ -53,7 +53,7 @@ export async function withIdempotency<T>(
     );
     if (!row) return withIdempotency(platform, request, reply, scope, run);
     if (row.request_hash !== hash) {
-      throw validationFailed('This Idempotency-Key was already used with a different request body; use a new key for a new request.');
+      throw validationFailed('This Idempotency-Key was already used with a different request body; use a new key for a new request.', undefined, 'idempotency_key_reused');
     }
     if (row.status === 'done') {
       reply.code(row.response_status ?? 200).header('idempotent-replayed', 'true');
@@ -67,7 +67,7 @@ export async function withIdempotency<T>(
           [userId, scope, key, now, row.created_at],
         )
       : [];
-    if (retaken.length === 0) throw conflict('A request with this Idempotency-Key is still in progress; retry shortly.');
+    if (retaken.length === 0) throw conflict('A request with this Idempotency-Key is still in progress; retry shortly.', 'idempotency_in_progress');
   }
 
   let result: T;

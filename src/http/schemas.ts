@@ -4,11 +4,18 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 export const ErrorResponse = Type.Object(
   {
     detail: Type.String(),
-    code: Type.Optional(Type.String()),
-    reason: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    code: Type.String({ description: 'A stable code from the error catalogue (docs/errors.md)' }),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          message: Type.String(),
+          allowed: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+        }),
+      ),
+    ),
   },
-  { description: 'Every 4xx/5xx body' },
+  { title: 'Error', description: 'Every 4xx/5xx body' },
 );
 
 /** `{ [status]: ErrorResponse }` for each error status a route answers: `response: { 200: Body, ...errorResponses(401, 422) }`. */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import { loadEnvFileIfPresent } from '../env-file.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import { AppError } from '../http/errors.js';
@@ -20,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  loadEnvFileIfPresent();
   const config = loadConfig();
   const db = await openDatabase(config);
   try {

@@ -5,11 +5,12 @@ import type { App } from '../../src/http/app.js';
 
 /**
  * Runs the API guide's JavaScript client examples verbatim, as a browser page on the
- * gateway's origin would: the function text is taken from ../shared/spec/api-guide.md,
+ * gateway's origin would: the function text is taken from test/fixtures/api-guide.md (the spec's guide,
+ * kept current by `npm run guide:sync`),
  * relative `fetch` calls go to the app (through `inject`, no port), and the page's own
  * helpers (updateBalanceDisplay, Stripe.js, LiveKit's Room, …) are recording stubs.
  */
-export const GUIDE_PATH = fileURLToPath(new URL('../../../shared/spec/api-guide.md', import.meta.url));
+export const GUIDE_PATH = fileURLToPath(new URL('../fixtures/api-guide.md', import.meta.url));
 
 export function guideFunctionSource(name: string): string {
   const guide = readFileSync(GUIDE_PATH, 'utf8');

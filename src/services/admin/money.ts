@@ -233,7 +233,7 @@ export async function patchTier(platform: Platform, actor: Actor, id: string, pa
   if (fields.length === 0) throw validationFailed('Nothing to change: give at least one field.');
   const changed = await platform.db.transaction(async (tx) => {
     const before = await one<TierRow>(tx, `SELECT ${TIER_COLUMNS} FROM pricing_tiers WHERE id = $1 FOR UPDATE`, [id]);
-    if (!before) throw notFound('No pricing tier with that id.');
+    if (!before) throw notFound('No pricing tier with that id.', 'package_not_found');
     const sets = fields.map((f, i) => `${f} = $${i + 2}`);
     const [after] = await tx.query<TierRow>(
       `UPDATE pricing_tiers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${TIER_COLUMNS}`,

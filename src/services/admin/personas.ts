@@ -108,7 +108,7 @@ export async function patchPersona(platform: Platform, actor: Actor, slug: strin
   const cols = fields.join(', ');
   const result = await platform.db.transaction(async (tx) => {
     const before = await one<Record<string, unknown>>(tx, `SELECT ${cols}, owner_id FROM personas WHERE slug = $1 FOR UPDATE`, [slug]);
-    if (!before) throw notFound(`No persona with the slug "${slug}".`);
+    if (!before) throw notFound(`No persona with the slug "${slug}".`, 'persona_not_found');
     const [after] = await tx.query<Record<string, unknown>>(
       `UPDATE personas SET ${fields.map((f, i) => `${f} = $${i + 2}`).join(', ')} WHERE slug = $1 RETURNING ${cols}`,
       [slug, ...fields.map((f) => patch[f])],

@@ -47,7 +47,7 @@ export const readRoutes = (platform: Platform, targets: () => Promise<ServiceTar
     { schema: { tags, security, summary: 'One user: profile, balance, cards, sessions, payments, subscription, ad rewards', params: S.IdParams, response: { 200: S.UserDetail, ...S.errors(404) } } },
     async (request) => {
       const detail = await userDetail(platform.db, request.params.id, platform.clock.now());
-      if (!detail) throw notFound('No user with that id.');
+      if (!detail) throw notFound('No user with that id.', 'user_not_found');
       return detail;
     },
   );

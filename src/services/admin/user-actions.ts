@@ -22,7 +22,7 @@ async function balanceSeconds(q: Queryable, userId: string, now: Date): Promise<
 
 async function requireUserRow(q: Queryable, userId: string) {
   const row = await one<{ id: string; disabled_at: Date | null; role: string }>(q, `SELECT id, disabled_at, role FROM users WHERE id = $1`, [userId]);
-  if (!row) throw notFound('No user with that id.');
+  if (!row) throw notFound('No user with that id.', 'user_not_found');
   return row;
 }
 
@@ -78,7 +78,7 @@ async function endAudited(tx: Queryable, actor: Actor, id: string, now: Date, en
   const before = await one<{ status: string; room_name: string; started_at: Date; user_id: string }>(
     tx, `SELECT status, room_name, started_at, user_id FROM time_sessions WHERE id = $1`, [id],
   );
-  if (!before) throw notFound('No session with that id.');
+  if (!before) throw notFound('No session with that id.', 'session_not_found');
   const { outcome } = await endByIdIn(tx, id, endReason, now);
   if (outcome !== 'ended') return undefined;
   // Queued with the end, so the room is closed even if the call below fails (the sweeper retries).
@@ -109,7 +109,7 @@ async function closeRooms(platform: Platform, ended: EndedSession[]): Promise<bo
 export async function endSessionByAdmin(platform: Platform, actor: Actor, sessionId: string) {
   const now = platform.clock.now();
   const ended = await platform.db.transaction((tx) => endAudited(tx, actor, sessionId, now, 'admin'));
-  if (!ended) throw conflict('This session has already ended.');
+  if (!ended) throw conflict('This session has already ended.', 'session_ended');
   const roomClosed = await closeRooms(platform, [ended]);
   return { session_id: sessionId, status: 'completed' as const, charged_seconds: ended.charged_seconds ?? 0, room_closed: roomClosed };
 }

@@ -62,7 +62,7 @@ export function accountRoutes(platform: Platform): RoutePlugin {
           if (!row) throw unauthenticated('The account for this access token no longer exists.');
           // The date of birth gates 18+ personas: once recorded it is not self-editable.
           if (dateOfBirth !== undefined && row.dob !== null && row.dob !== dateOfBirth) {
-            throw conflict('Your date of birth is already recorded and cannot be changed here; contact support to correct it.');
+            throw conflict('Your date of birth is already recorded and cannot be changed here; contact support to correct it.', 'date_of_birth_locked');
           }
           // Consent withdrawn: what personas remembered goes with it.
           if (memoryEnabled === false) await tx.query(`DELETE FROM persona_memories WHERE user_id = $1`, [userId]);

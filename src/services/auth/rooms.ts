@@ -20,7 +20,7 @@ export async function claimRoom(q: Queryable, userId: string, roomName: string):
     `SELECT id, user_id FROM voice_sessions WHERE room_name = $1`,
     [roomName],
   );
-  if (!row || row.user_id !== userId) throw forbidden('That room belongs to another user.');
+  if (!row || row.user_id !== userId) throw forbidden('That room belongs to another user.', 'room_not_owned');
   return { id: Number(row.id), roomName };
 }
 

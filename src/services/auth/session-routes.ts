@@ -47,7 +47,7 @@ export function sessionRoutes(platform: Platform): RoutePlugin {
           if (!user) return undefined;
           return newSession(platform, tx, user, now);
         });
-        if (!body) throw conflict('An account with that email already exists.');
+        if (!body) throw conflict('An account with that email already exists.', 'email_taken');
         return reply.status(201).send(body);
       },
     );
@@ -64,7 +64,7 @@ export function sessionRoutes(platform: Platform): RoutePlugin {
         if (wait > 0) throw rateLimited(wait);
         const user = await findUserByEmail(platform.db, email);
         if (!(await checkPassword(user?.password_hash, password)) || !user) {
-          throw unauthenticated('Incorrect email or password.');
+          throw unauthenticated('Incorrect email or password.', 'invalid_credentials');
         }
         await succeeded(email);
         const now = platform.clock.now();
@@ -101,7 +101,7 @@ export function sessionRoutes(platform: Platform): RoutePlugin {
         });
         if (!result.ok) {
           if (result.reason === 'reused') request.log.warn({ reason: result.reason }, 'refresh token reuse: family revoked');
-          throw unauthenticated(REFRESH_REFUSALS[result.reason]);
+          throw unauthenticated(REFRESH_REFUSALS[result.reason], 'refresh_token_invalid');
         }
         return sessionBody(platform, result.user, result.token);
       },
@@ -119,7 +119,7 @@ export function sessionRoutes(platform: Platform): RoutePlugin {
       },
       async (request, reply) => {
         const known = await revokeFamilyOf(platform.db, request.body.refresh_token, platform.clock.now());
-        if (!known) throw unauthenticated('That refresh token is not valid.');
+        if (!known) throw unauthenticated('That refresh token is not valid.', 'refresh_token_invalid');
         return reply.status(204).send();
       },
     );

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, type ErrorCode } from '../../http/errors.js';
 import { formatCents } from '../../money.js';
 
 export interface Coupon {
@@ -29,6 +29,15 @@ const REJECTION_MESSAGES: Record<CouponRejection, string> = {
   already_redeemed: 'You have already used that coupon.',
   new_users_only: 'That coupon is only for new customers, before their first purchase.',
 };
+
+/** Each rejection is its own error code, the same on every endpoint (and in /coupons/validate's `reason`). */
+export const COUPON_ERROR_CODES = {
+  not_found: 'coupon_not_found',
+  expired: 'coupon_expired',
+  exhausted: 'coupon_exhausted',
+  already_redeemed: 'coupon_already_redeemed',
+  new_users_only: 'coupon_new_users_only',
+} as const satisfies Record<CouponRejection, ErrorCode>;
 
 /** Codes are case-insensitive for people typing them; stored upper-case. */
 export const normalizeCode = (code: string): string => code.trim().toUpperCase();
@@ -127,7 +136,7 @@ export async function redeemCoupon(
   r: { code: string; userId: string; purpose: CouponPurpose; reference: string; amountCents: number; now: Date },
 ): Promise<Redemption> {
   const result = await check(tx, r.code, r.userId, r.now, true);
-  if (!result.valid) throw new AppError('validation_failed', result.message, { reason: `coupon_${result.reason}` });
+  if (!result.valid) throw new AppError(COUPON_ERROR_CODES[result.reason], result.message);
   const { coupon } = result;
   const discountCents = discountFor(coupon, r.amountCents);
   await tx.query(`UPDATE coupons SET redemptions_count = redemptions_count + 1 WHERE code = $1`, [coupon.code]);

@@ -2,7 +2,7 @@ import { currentUser } from '../../http/authenticate.js';
 import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
 import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
-import { checkCoupon, couponMessage, normalizeCode } from '../coupons/coupons.js';
+import { checkCoupon, COUPON_ERROR_CODES, couponMessage, normalizeCode } from '../coupons/coupons.js';
 import { CouponParams, CouponQuery, CouponResponse } from './schemas.js';
 
 /** Guessing codes costs requests: a few per minute per user. */
@@ -34,7 +34,7 @@ export function couponRoutes(platform: Platform): RoutePlugin {
         const amount = request.query.amount;
         const result = await checkCoupon(platform.db, request.params.code, userId, platform.clock.now(), amount);
         const code = normalizeCode(request.params.code);
-        if (!result.valid) return { valid: false, code, reason: result.reason, message: result.message };
+        if (!result.valid) return { valid: false, code, reason: COUPON_ERROR_CODES[result.reason], message: result.message };
         const c = result.coupon;
         return {
           valid: true,

@@ -99,6 +99,6 @@ export const CouponResponse = Type.Object({
   valid_until: Type.Optional(Nullable(Type.String())),
   discount_cents: Type.Optional(Type.Integer()),
   final_amount_cents: Type.Optional(Type.Integer()),
-  reason: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String({ description: 'Why the coupon is refused: the error code a purchase with it answers (coupon_not_found, coupon_expired, …)' })),
   message: Type.String(),
 });

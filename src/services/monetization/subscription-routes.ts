@@ -62,7 +62,7 @@ export function subscriptionRoutes(platform: Platform): RoutePlugin {
       },
       async (request) => {
         const row = await currentSubscription(platform.db, currentUser(request).id, platform.clock.now());
-        if (!row) throw notFound('You have no subscription.');
+        if (!row) throw notFound('You have no subscription.', 'subscription_not_found');
         const plan = await findPlan(platform.db, row.plan_id);
         // The recurring price; a coupon discounts only the first invoice.
         const amountCents = plan?.priceCents ?? row.amount_cents ?? 0;

@@ -124,7 +124,7 @@ export async function startSubscription(
 ): Promise<CreatedSubscriptionBody> {
   const plan = await findPlan(platform.db, input.planId);
   if (!plan?.active) {
-    throw notFound(`There is no plan "${input.planId}"; GET /plans lists them.`);
+    throw notFound(`There is no plan "${input.planId}"; GET /plans lists them.`, 'plan_not_found');
   }
   const billing = platform.payments.subscriptions;
   const now = platform.clock.now();
@@ -135,7 +135,7 @@ export async function startSubscription(
     let live = await liveSubscription(tx, input.userId, true);
     if (live && (await closeIfOver(tx, live, now))) live = undefined;
     if (live && live.status !== 'incomplete') {
-      throw conflict('You already have an active subscription; cancel it before starting another.');
+      throw conflict('You already have an active subscription; cancel it before starting another.', 'already_subscribed');
     }
     if (live) await expireLocally(tx, live, now);
     let redeemed: Redemption | null = null;
@@ -187,7 +187,7 @@ export async function startSubscription(
         // Left incomplete at the provider, which expires it unpaid; nothing was charged.
         platform.log.warn({ err: (err as Error).message, subscriptionId: created.id }, 'could not cancel a replaced subscription'),
       );
-      throw conflict('A newer subscription request replaced this one.');
+      throw conflict('A newer subscription request replaced this one.', 'subscription_superseded');
     }
     const amountCents = plan.priceCents - (redemption?.discountCents ?? 0);
     return {
@@ -229,7 +229,7 @@ export interface CancelResult {
 export async function cancelSubscription(platform: Platform, userId: string): Promise<CancelResult> {
   const billing = platform.payments.subscriptions;
   const row = await liveSubscription(platform.db, userId);
-  if (!row) throw notFound('You have no subscription to cancel.');
+  if (!row) throw notFound('You have no subscription to cancel.', 'subscription_not_found');
   const customer = await one<{ stripe_customer_id: string | null }>(platform.db, `SELECT stripe_customer_id FROM users WHERE id = $1`, [userId]);
   const snap = snapshot(row, customer?.stripe_customer_id ?? '');
   const periodEndIso = row.current_period_end ? new Date(row.current_period_end).toISOString() : null;

@@ -91,7 +91,7 @@ export function userRoutes(platform: Platform): RoutePlugin {
         const now = platform.clock.now();
         const userId = currentUser(request).id;
         const a = await userAnalytics(platform.db, userId, now);
-        if (!a) throw notFound('Your account no longer exists.');
+        if (!a) throw notFound('Your account no longer exists.', 'user_not_found');
         return {
           user_id: a.user.id,
           email: a.user.email,
@@ -162,9 +162,9 @@ export function userRoutes(platform: Platform): RoutePlugin {
         const now = platform.clock.now();
         const userId = currentUser(request).id;
         const { tier, plan_id } = request.query;
-        if ((await getUserTier(platform.db, userId, now)) === tier) throw conflict(`You are already on the ${tier} tier.`);
+        if ((await getUserTier(platform.db, userId, now)) === tier) throw conflict(`You are already on the ${tier} tier.`, 'already_subscribed');
         const plan = plan_id ? await findPlan(platform.db, plan_id) : await defaultPlanForTier(platform.db, tier);
-        if (!plan || plan.tier !== tier) throw notFound(`There is no ${tier} plan "${plan_id ?? ''}"; GET /plans lists them.`);
+        if (!plan || plan.tier !== tier) throw notFound(`There is no ${tier} plan "${plan_id ?? ''}"; GET /plans lists them.`, 'plan_not_found');
         const params = new URLSearchParams({ tier, plan: plan.id });
         return {
           upgrade_initiated: true,

@@ -85,7 +85,7 @@ export async function findVisiblePersona(q: Queryable, slug: string, viewerId: s
     `SELECT * FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2) AND published`,
     [slug, viewerId],
   );
-  if (!row) throw notFound(`No persona with the slug "${slug}".`);
+  if (!row) throw notFound(`No persona with the slug "${slug}".`, 'persona_not_found');
   return row;
 }
 

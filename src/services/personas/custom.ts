@@ -36,7 +36,7 @@ export function slugify(name: string): string {
 export async function createCustomPersona(platform: Platform, moderator: Moderator, userId: string, body: CustomPersonaBody) {
   const now = platform.clock.now();
   if ((await getUserTier(platform.db, userId, now)) !== 'premium') {
-    throw forbidden(`Custom personas are a Premium feature: upgrade to Premium to create up to ${MAX_CUSTOM_PERSONAS} of your own.`);
+    throw forbidden(`Custom personas are a Premium feature: upgrade to Premium to create up to ${MAX_CUSTOM_PERSONAS} of your own.`, 'premium_required');
   }
   const clean = Object.fromEntries(FIELDS.map((f) => [f, sanitiseUserText(body[f])])) as Record<(typeof FIELDS)[number], string>;
   // Unicode normalisation can lengthen text (e.g. "ﬃ" -> "ffi"), so the limits are checked again.
@@ -54,7 +54,7 @@ export async function createCustomPersona(platform: Platform, moderator: Moderat
     await lockUser(tx, userId);
     const [count] = await tx.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM personas WHERE owner_id = $1`, [userId]);
     if (Number(count?.n ?? 0) >= MAX_CUSTOM_PERSONAS) {
-      throw conflict(`You already have ${MAX_CUSTOM_PERSONAS} custom personas, the most a Premium account can keep.`);
+      throw conflict(`You already have ${MAX_CUSTOM_PERSONAS} custom personas, the most a Premium account can keep.`, 'custom_persona_limit');
     }
     const candidate = `${slugify(clean.name)}-${randomBytes(3).toString('hex')}`;
     const inserted = await tx.query<{ slug: string }>(

@@ -56,10 +56,6 @@ export function memberRoutes(platform: Platform): RoutePlugin {
       '/personas/:slug/session',
       {
         config: perUser('persona-session', 30),
-        // Every field has a default, so a request without a body is a valid one.
-        preValidation: async (request) => {
-          request.body ??= {} as never;
-        },
         schema: {
           tags: ['personas'],
           summary: 'Start a voice session with a persona',

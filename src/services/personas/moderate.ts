@@ -26,6 +26,6 @@ export async function passesModeration(moderator: Moderator, log: Logger, texts:
 export async function requireModerated(moderator: Moderator, log: Logger, texts: readonly string[], what: string): Promise<void> {
   const verdict = await passesModeration(moderator, log, texts);
   if (!verdict.ok) {
-    throw validationFailed(`${what} was not saved: its text was flagged by moderation (${verdict.categories.join(', ') || 'policy'}). Please rephrase it.`);
+    throw validationFailed(`${what} was not saved: its text was flagged by moderation (${verdict.categories.join(', ') || 'policy'}). Please rephrase it.`, undefined, 'content_flagged');
   }
 }

@@ -18,13 +18,13 @@ export async function ratePersona(
       `SELECT name FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2) FOR UPDATE`,
       [input.slug, input.userId],
     );
-    if (!persona) throw notFound(`No persona with the slug "${input.slug}".`);
+    if (!persona) throw notFound(`No persona with the slug "${input.slug}".`, 'persona_not_found');
     const talked = await one(
       tx,
       `SELECT 1 FROM time_sessions WHERE user_id = $1 AND persona_slug = $2 LIMIT 1`,
       [input.userId, input.slug],
     );
-    if (!talked) throw forbidden(`You can rate ${persona.name} after you have had a session with them.`);
+    if (!talked) throw forbidden(`You can rate ${persona.name} after you have had a session with them.`, 'rating_requires_session');
 
     const previous = await one<{ rating: number }>(
       tx,

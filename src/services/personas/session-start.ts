@@ -29,7 +29,7 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
   const persona = await findVisiblePersona(platform.db, input.slug, userId);
   const tier = await getUserTier(platform.db, userId, now);
   if (persona.access_level === 'premium' && tier === 'free') {
-    throw forbidden(`${persona.name} is a Premium persona: upgrade to Premium to start a session with them.`);
+    throw forbidden(`${persona.name} is a Premium persona: upgrade to Premium to start a session with them.`, 'premium_required');
   }
   const user = await one<{ full_name: string; old_enough: boolean | null }>(
     platform.db,
@@ -44,6 +44,7 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
       user.old_enough === null
         ? `${persona.name} is for users aged ${persona.age_restriction}+: add your date of birth to your profile (PATCH /auth/me) first.`
         : `${persona.name} is for users aged ${persona.age_restriction} and over.`,
+      'age_restricted',
     );
   }
   const limitMinutes = await sessionLimitMinutes(platform.db, persona, userId, now);
@@ -157,10 +158,9 @@ async function sessionLimitMinutes(q: Queryable, persona: PersonaRow, userId: st
   );
   const leftSeconds = persona.daily_limit_minutes * 60 - Math.ceil(Number(used?.seconds ?? 0));
   if (leftSeconds < 60) {
-    throw new AppError(
-      'forbidden',
+    throw forbidden(
       `You have used today's ${persona.daily_limit_minutes} minutes with ${persona.name}; the limit resets at midnight UTC.`,
-      { reason: 'daily_limit_reached' },
+      'daily_limit_reached',
     );
   }
   const leftMinutes = leftSeconds / 60;

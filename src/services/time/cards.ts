@@ -49,12 +49,12 @@ export async function activateCard(platform: Platform, userId: string, code: str
   const now = platform.clock.now();
   return platform.db.transaction(async (tx) => {
     const card = await one<CardRow>(tx, `SELECT * FROM time_cards WHERE activation_code = $1 FOR UPDATE`, [normalized]);
-    if (!card) throw notFound('No time card has that activation code.');
-    if (card.status === 'pending_payment') throw conflict('This time card has not been paid for yet; try again once the payment completes.');
-    if (card.status === 'failed') throw conflict('The payment for this time card failed, so it cannot be activated.');
-    if (card.status === 'refunded') throw conflict('This time card was refunded and cannot be activated.');
-    if (card.status === 'disputed') throw conflict('The payment for this time card is disputed, so it cannot be activated until the dispute is resolved.');
-    if (card.status !== 'paid') throw conflict('This time card has already been activated.');
+    if (!card) throw notFound('No time card has that activation code.', 'activation_code_not_found');
+    if (card.status === 'pending_payment') throw conflict('This time card has not been paid for yet; try again once the payment completes.', 'card_not_activatable');
+    if (card.status === 'failed') throw conflict('The payment for this time card failed, so it cannot be activated.', 'card_not_activatable');
+    if (card.status === 'refunded') throw conflict('This time card was refunded and cannot be activated.', 'card_not_activatable');
+    if (card.status === 'disputed') throw conflict('The payment for this time card is disputed, so it cannot be activated until the dispute is resolved.', 'card_not_activatable');
+    if (card.status !== 'paid') throw conflict('This time card has already been activated.', 'card_not_activatable');
     await lockUser(tx, userId);
     const expiresAt = new Date(now.getTime() + CARD_VALIDITY_DAYS * 86_400_000);
     const [active] = await tx.query<CardRow>(

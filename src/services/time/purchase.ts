@@ -35,7 +35,7 @@ export interface PurchaseBody {
  */
 export async function purchaseTimeCard(platform: Platform, input: PurchaseInput): Promise<PurchaseBody> {
   const tier = await findTier(platform.db, input.packageId);
-  if (!tier) throw notFound(`No time card package is called "${input.packageId}"; GET /time/pricing lists them.`);
+  if (!tier) throw notFound(`No time card package is called "${input.packageId}"; GET /time/pricing lists them.`, 'package_not_found');
   const totalSeconds = tierSeconds(tier);
   const now = platform.clock.now();
 
@@ -47,7 +47,7 @@ export async function purchaseTimeCard(platform: Platform, input: PurchaseInput)
       : null;
     const discount = redemption?.discountCents ?? 0;
     if (discount > 0 && tier.price_cents - discount < MIN_CHARGE_CENTS) {
-      throw validationFailed('That coupon would take this package below the smallest amount that can be charged.');
+      throw validationFailed('That coupon would take this package below the smallest amount that can be charged.', undefined, 'coupon_below_minimum');
     }
     const amount = tier.price_cents - discount;
     const card = await insertPendingCard(tx, { cardId, userId: input.userId, tierId: tier.id, totalSeconds, amountCents: amount, currency: tier.currency, now });
@@ -85,7 +85,7 @@ export async function purchaseTimeCard(platform: Platform, input: PurchaseInput)
       await markCardFailed(tx, cardId, intent.id);
       await releaseRedemption(tx, 'time_card', cardId);
     });
-    throw paymentRequired(`The payment was declined: ${intent.declineMessage ?? 'the card was refused'}. No time card was issued.`);
+    throw paymentRequired(`The payment was declined: ${intent.declineMessage ?? 'the card was refused'}. No time card was issued.`, 'payment_declined');
   }
   return {
     payment_intent_id: intent.id,

@@ -55,10 +55,10 @@ const unaffordable = () =>
   paymentRequired('Your time balance does not cover a single second with this persona; add time to start a session.');
 
 const REFUSALS: Record<Exclude<StartRow['outcome'], 'started' | 'existing'>, () => Error> = {
-  room_taken: () => forbidden('That room belongs to another user.'),
-  no_user: () => notFound('No such user.'),
-  used: () => conflict('That session_id was already used; start a new session with a new session_id.'),
-  busy: () => conflict('You already have an active session; end it before starting another.'),
+  room_taken: () => forbidden('That room belongs to another user.', 'room_not_owned'),
+  no_user: () => notFound('No such user.', 'user_not_found'),
+  used: () => conflict('That session_id was already used; start a new session with a new session_id.', 'session_id_used'),
+  busy: () => conflict('You already have an active session; end it before starting another.', 'session_live'),
   empty: () => paymentRequired('Your time balance is empty: buy or activate a time card to start a session.'),
   unaffordable,
 };
@@ -140,7 +140,7 @@ export async function endTimeSession(
   input: { userId: string; sessionId: string; clientDurationSeconds?: number },
 ): Promise<EndSessionBody> {
   const row = await endSession(platform, input, input.clientDurationSeconds ?? null, 'client');
-  if (row.outcome === 'missing') throw notFound('No session with that session_id.');
+  if (row.outcome === 'missing') throw notFound('No session with that session_id.', 'session_not_found');
   if (!row.body) throw new Error(`time session ${input.sessionId} completed without an end_response`);
   return row.body;
 }

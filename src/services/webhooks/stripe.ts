@@ -44,12 +44,12 @@ export interface WebhookOutcome {
  * missing signature is refused (400) before anything is read or written.
  */
 export async function handleStripeWebhook(platform: Platform, rawBody: Buffer, signature: string | undefined): Promise<WebhookOutcome> {
-  if (!signature) throw badRequest('The Stripe-Signature header is missing.');
+  if (!signature) throw badRequest('The Stripe-Signature header is missing.', 'invalid_signature');
   let event: Stripe.Event;
   try {
     event = verifyStripeEvent(rawBody, signature, platform.secrets.stripeWebhookSecret, SIGNATURE_TOLERANCE_SECONDS);
   } catch {
-    throw badRequest('The Stripe-Signature header does not match this payload.');
+    throw badRequest('The Stripe-Signature header does not match this payload.', 'invalid_signature');
   }
   const now = platform.clock.now();
   const recorded = await platform.db.transaction(async (tx) => {

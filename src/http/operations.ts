@@ -1,0 +1,103 @@
+/**
+ * Every public route's operationId (the method name generated clients give it), keyed by
+ * `METHOD /path` as the route is registered. A route may also set `schema.operationId`
+ * itself. A route with neither fails test/openapi.test.ts; after adding one, run
+ * `npm run client:generate`.
+ */
+export const OPERATION_IDS: Record<string, string> = {
+  'GET /health': 'getHealth',
+  'GET /ready': 'getReadiness',
+  'GET /config': 'getClientConfig',
+
+  'POST /auth/register': 'register',
+  'POST /auth/login': 'login',
+  'POST /auth/refresh': 'refreshTokens',
+  'POST /auth/logout': 'logout',
+  'GET /auth/me': 'getMe',
+  'PATCH /auth/me': 'updateMe',
+  'POST /auth/token': 'getRoomToken',
+  'GET /.well-known/jwks.json': 'getJwks',
+
+  'GET /time/pricing': 'listTimeCardPackages',
+  'POST /time/purchase': 'purchaseTimeCard',
+  'POST /time-cards/purchase': 'purchaseTimeCardAlias',
+  'POST /time/activate': 'activateTimeCard',
+  'GET /time/balance': 'getTimeBalance',
+  'POST /time/session/start': 'startTimeSession',
+  'POST /time/session/end': 'endTimeSession',
+  'GET /time/sessions': 'listTimeSessions',
+
+  'POST /webhooks/stripe': 'receiveStripeEvent',
+  'POST /webhooks/livekit': 'receiveLivekitEvent',
+
+  'GET /personas': 'listPersonas',
+  'GET /personas/:slug': 'getPersona',
+  'GET /categories': 'listPersonaCategories',
+  'POST /personas/custom': 'createCustomPersona',
+  'POST /personas/:slug/session': 'startPersonaSession',
+  'POST /personas/:slug/rate': 'ratePersona',
+  'GET /analytics/personas': 'getPersonaAnalytics',
+  'GET /personas/:slug/preferences': 'getPersonaPreferences',
+  'PUT /personas/:slug/preferences': 'setPersonaPreferences',
+  'GET /personas/:slug/memory': 'getPersonaMemory',
+  'DELETE /personas/:slug/memory': 'deletePersonaMemory',
+
+  'GET /agent/sessions/:id': 'agentGetSession',
+  'POST /agent/sessions/:id/joined': 'agentSessionJoined',
+  'POST /agent/sessions/:id/end': 'agentEndSession',
+  'POST /agent/sessions/:id/report': 'agentReportSession',
+  'PUT /agent/sessions/:id/memory': 'agentStoreMemory',
+
+  'GET /plans': 'listPlans',
+  'POST /subscriptions': 'createSubscription',
+  'GET /subscriptions/current': 'getCurrentSubscription',
+  'POST /subscriptions/cancel': 'cancelSubscription',
+  'GET /ads/config': 'getAdConfig',
+  'POST /ads/viewed': 'recordAdView',
+  'GET /coupons/validate/:code': 'validateCoupon',
+  'GET /user/analytics': 'getUserAnalytics',
+  'GET /user/subscription': 'getUserSubscription',
+  'POST /user/upgrade': 'requestUpgrade',
+
+  'GET /admin/me': 'adminGetMe',
+  'GET /admin/overview': 'adminGetOverview',
+  'GET /admin/users': 'adminListUsers',
+  'GET /admin/users/:id': 'adminGetUser',
+  'GET /admin/sessions': 'adminListSessions',
+  'GET /admin/payments': 'adminListPayments',
+  'GET /admin/coupons': 'adminListCoupons',
+  'POST /admin/coupons': 'adminCreateCoupon',
+  'GET /admin/pricing-tiers': 'adminListPricingTiers',
+  'GET /admin/personas': 'adminListPersonas',
+  'GET /admin/webhooks': 'adminListWebhookEvents',
+  'GET /admin/system': 'adminGetSystem',
+  'GET /admin/audit': 'adminListAudit',
+  'POST /admin/users/:id/grants': 'adminGrantMinutes',
+  'POST /admin/cards/:id/void': 'adminVoidCard',
+  'POST /admin/users/:id/disable': 'adminDisableUser',
+  'POST /admin/users/:id/enable': 'adminEnableUser',
+  'POST /admin/sessions/:id/end': 'adminEndSession',
+  'POST /admin/payments/:id/refund': 'adminRefundPayment',
+  'POST /admin/coupons/:code/deactivate': 'adminDeactivateCoupon',
+  'PATCH /admin/pricing-tiers/:id': 'adminUpdatePricingTier',
+  'PATCH /admin/personas/:slug': 'adminUpdatePersona',
+  'POST /admin/webhooks/:id/replay': 'adminReplayWebhookEvent',
+  'GET /admin/users.csv': 'adminExportUsers',
+  'GET /admin/payments.csv': 'adminExportPayments',
+  'GET /admin/sessions.csv': 'adminExportSessions',
+};
+
+/** Routes that honour an `Idempotency-Key` header (a retry with the same key and body replays the first answer). */
+export const IDEMPOTENT_OPERATIONS = new Set([
+  'purchaseTimeCard',
+  'purchaseTimeCardAlias',
+  'activateTimeCard',
+  'endTimeSession',
+  'startPersonaSession',
+  'createSubscription',
+  'recordAdView',
+  'adminGrantMinutes',
+  'adminVoidCard',
+  'adminRefundPayment',
+  'adminEndSession',
+]);
