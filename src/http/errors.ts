@@ -15,6 +15,14 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   validation_failed: 422,
   rate_limited: 429,
+  /** A one-time link (verification, reset, email change) unknown, used, or not this account's. */
+  invalid_token: 400,
+  token_expired: 400,
+  /** The current password, asked again before a sensitive change, is wrong. */
+  wrong_password: 403,
+  /** The action needs a confirmed email (REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE). */
+  email_unverified: 403,
+  email_taken: 409,
   internal: 500,
   unavailable: 503,
 } as const;

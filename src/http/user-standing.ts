@@ -12,7 +12,7 @@ export type Role = 'user' | 'admin';
 export async function requireGoodStanding(q: Queryable, userId: string, issuedAt: Date): Promise<{ role: Role }> {
   const row = await one<{ role: Role; disabled_at: Date | null; tokens_valid_after: Date | null }>(
     q,
-    'SELECT role, disabled_at, tokens_valid_after FROM users WHERE id = $1',
+    'SELECT role, disabled_at, tokens_valid_after FROM users WHERE id = $1 AND deleted_at IS NULL',
     [userId],
   );
   if (!row) throw unauthenticated('This account no longer exists.');

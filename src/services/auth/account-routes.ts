@@ -21,6 +21,7 @@ function meBody(user: UserRow) {
     last_login: user.last_login?.toISOString() ?? null,
     date_of_birth: user.date_of_birth,
     memory_enabled: user.memory_enabled,
+    email_verified: user.email_verified_at !== null,
   };
 }
 
