@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { currentUser, requireUser } from '../../http/authenticate.js';
+import { requireVerifiedEmailForPurchase } from '../../http/verified-email.js';
 import type { TypedApp } from '../../http/app.js';
 import { notFound } from '../../http/errors.js';
 import { withIdempotency } from '../../http/idempotency.js';
@@ -32,8 +33,9 @@ export function subscriptionRoutes(platform: Platform): FastifyPluginAsync {
           description: 'Honours an Idempotency-Key header. A live subscription already → 409.',
           security: bearerSecurity,
           body: CreateSubscriptionBody,
-          response: { 200: CreateSubscriptionResponse, ...errors, 429: ErrorResponse },
+          response: { 200: CreateSubscriptionResponse, ...errors, 403: ErrorResponse, 429: ErrorResponse },
         },
+        preHandler: requireVerifiedEmailForPurchase(platform),
         // A coupon code can be tried here too: as slow to guess as GET /coupons/validate.
         config: {
           rateLimit: { max: COUPON_CHECKS_PER_MINUTE, timeWindow: 60_000, keyGenerator: (r) => `subscribe:${r.user?.id ?? r.ip}` },

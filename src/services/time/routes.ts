@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypedApp } from '../../http/app.js';
 import { currentUser, requireUser } from '../../http/authenticate.js';
+import { requireVerifiedEmailForPurchase } from '../../http/verified-email.js';
 import { withIdempotency } from '../../http/idempotency.js';
 import { bearerSecurity, ErrorResponse } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
@@ -43,15 +44,16 @@ export const timeRoutes = (platform: Platform): FastifyPluginAsync => async (roo
     const r = scope as unknown as TypedApp;
     r.addHook('onRequest', requireUser(platform));
 
+    const verifiedEmail = requireVerifiedEmailForPurchase(platform);
     const purchaseSchema = {
       tags: ['time'],
       summary: 'Buy a time card (creates the payment; the card is paid when the payment succeeds)',
       security: bearerSecurity,
       body: S.PurchaseRequest,
-      response: { 200: S.PurchaseResponse, ...errors(401, 402, 404, 409, 422, 429, 503) },
+      response: { 200: S.PurchaseResponse, ...errors(401, 402, 403, 404, 409, 422, 429, 503) },
     };
     for (const url of ['/time/purchase', '/time-cards/purchase']) {
-      r.post(url, { schema: purchaseSchema, config: { rateLimit: PURCHASE_RATE_LIMIT } }, async (request, reply) =>
+      r.post(url, { schema: purchaseSchema, config: { rateLimit: PURCHASE_RATE_LIMIT }, preHandler: verifiedEmail }, async (request, reply) =>
         withIdempotency(platform, request, reply, 'time.purchase', () =>
           purchaseTimeCard(platform, {
             userId: currentUser(request).id,
