@@ -22,6 +22,8 @@ export interface Mailer {
   send(message: MailMessage & { link?: string }): Promise<void>;
   /** What the development mailbox holds, newest last (empty with SMTP). */
   messages(): readonly StoredMail[];
+  /** Drops what the development mailbox holds for `address` (a deleted account). */
+  forget(address: string): void;
 }
 
 export interface MailerOptions {
@@ -47,6 +49,7 @@ function smtpMailer(url: string, opts: MailerOptions): Mailer {
       opts.log.info({ subject }, 'mail sent');
     },
     messages: () => [],
+    forget: () => {},
   };
 }
 
@@ -65,5 +68,9 @@ function developmentMailbox(opts: MailerOptions): Mailer {
       opts.log.info(fields, 'mail stored in the development mailbox (GET /dev/mailbox)');
     },
     messages: () => box,
+    forget(address) {
+      const kept = box.filter((m) => m.to.toLowerCase() !== address.toLowerCase());
+      box.splice(0, box.length, ...kept);
+    },
   };
 }

@@ -9,13 +9,18 @@ import { checkPassword, hashPassword } from '../auth/passwords.js';
 import { errorResponses as errors, LoginResponse } from '../auth/schemas.js';
 import { newSession } from '../auth/sessions.js';
 import { findUserByEmail, findUserById, type UserRow } from '../auth/users.js';
+import { meBody } from '../auth/account-routes.js';
+import { deleteAccount } from './deletion.js';
 import { prepareLink, sendQuietly } from './emails.js';
+import { exportUserData } from './export.js';
 import {
   ChangeEmailBody,
   ChangePasswordBody,
+  ExportResponse,
   ForgotPasswordBody,
   MailboxResponse,
   MessageResponse,
+  PasswordBody,
   ResetPasswordBody,
   TokenBody,
   VerifiedResponse,
@@ -224,6 +229,43 @@ export function accountRecoveryRoutes(platform: Platform): FastifyPluginAsync {
           const send = await prepareLink(platform, platform.db, { userId: user.id, purpose: 'change_email', email });
           await sendQuietly(platform, send);
           return reply.status(202).send({ message: `A confirmation link is on its way to ${email}; your email changes once you follow it.` });
+        },
+      );
+
+      scope.delete(
+        '/auth/me',
+        {
+          config: perIp,
+          schema: {
+            tags,
+            summary: 'Delete the account (password required): personal data is erased, payments and the ledger stay anonymised',
+            security: bearerSecurity,
+            body: PasswordBody,
+            response: { 204: { type: 'null', description: 'Deleted' }, ...errors(401, 403, 422, 429, 503) },
+          },
+        },
+        async (request, reply) => {
+          const user = await signedIn(request);
+          await requirePassword(user, request.body.password);
+          await deleteAccount(platform, user);
+          return reply.status(204).send();
+        },
+      );
+
+      scope.get(
+        '/auth/me/export',
+        {
+          schema: {
+            tags,
+            summary: 'Everything held about you, as JSON (profile, ledger, sessions, payments, subscriptions, personas, ratings, preferences, memory)',
+            security: bearerSecurity,
+            response: { 200: ExportResponse, ...errors(401) },
+          },
+        },
+        async (request, reply) => {
+          const user = await signedIn(request);
+          reply.header('content-disposition', 'attachment; filename="mindbot-export.json"');
+          return { exported_at: platform.clock.now().toISOString(), profile: meBody(user), ...(await exportUserData(platform.db, user.id)) };
         },
       );
     });

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { Timestamp } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
-import { Email } from '../auth/schemas.js';
+import { Email, MeResponse } from '../auth/schemas.js';
+import { EXPORT_SECTIONS } from './export.js';
 import { ACCOUNT_TOKEN_PATTERN } from './tokens.js';
 
 const Token = Type.String({ pattern: ACCOUNT_TOKEN_PATTERN, description: "The link's `token` query parameter" });
@@ -31,4 +32,11 @@ export const MailboxResponse = Type.Object({
       sent_at: Timestamp,
     }),
   ),
+});
+
+const Rows = Type.Array(Type.Record(Type.String(), Type.Unknown()));
+export const ExportResponse = Type.Object({
+  exported_at: Timestamp,
+  profile: MeResponse,
+  ...Object.fromEntries(EXPORT_SECTIONS.map((name) => [name, Rows])),
 });

@@ -12,7 +12,7 @@ import { findUserById, updateProfile, type UserRow } from './users.js';
 const tags = ['auth'];
 const errors = errorResponses;
 
-function meBody(user: UserRow) {
+export function meBody(user: UserRow) {
   return {
     id: user.id,
     email: user.email,

@@ -276,3 +276,31 @@ export async function currentSubscription(q: Queryable, userId: string, now: Dat
     [userId, now],
   );
 }
+
+/**
+ * Ends the user's live subscription at once, at the provider and here (the account is being
+ * deleted): no renewal, no further invoice. False when there was none.
+ */
+export async function endSubscriptionNow(platform: Platform, userId: string): Promise<boolean> {
+  const billing = platform.payments.subscriptions;
+  const row = await liveSubscription(platform.db, userId);
+  if (!row) return false;
+  const customer = await one<{ stripe_customer_id: string | null }>(platform.db, `SELECT stripe_customer_id FROM users WHERE id = $1`, [userId]);
+  if (row.stripe_subscription_id && row.provider === billing.kind) {
+    await billing.cancelNow(snapshot(row, customer?.stripe_customer_id ?? '')).catch((err: unknown) => {
+      throw providerUnavailable(err);
+    });
+  }
+  const now = platform.clock.now();
+  await platform.db.transaction(async (tx) => {
+    const locked = await one<SubscriptionRow>(tx, `SELECT * FROM user_subscriptions WHERE id = $1 FOR UPDATE`, [row.id]);
+    if (!locked || !(LIVE_STATUSES as readonly string[]).includes(locked.status)) return;
+    if (locked.status === 'incomplete') return expireLocally(tx, locked);
+    // Events created before this moment can no longer bring it back.
+    await tx.query(
+      `UPDATE user_subscriptions SET status = 'canceled', updated_at = $2, provider_event_at = GREATEST(COALESCE(provider_event_at, 0), $3) WHERE id = $1`,
+      [row.id, now, Math.floor(now.getTime() / 1000)],
+    );
+  });
+  return true;
+}
