@@ -60,6 +60,25 @@ export const CurrentSubscriptionResponse = Type.Object({
   features: Type.Array(Type.String()),
 });
 
+export const ChangePlanBody = Type.Object({ plan_id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ChangePlanResponse = Type.Object({
+  subscription_id: Type.String(),
+  plan: Type.String(),
+  plan_name: Type.String(),
+  interval: Type.String(),
+  current_period_end: Timestamp,
+  proration_amount: Type.Number({ description: 'Charged now for the change (the unused part of the period credited)' }),
+  proration_amount_cents: Type.Integer(),
+  currency: Type.String(),
+  message: Type.String(),
+});
+export const ResumeSubscriptionResponse = Type.Object({
+  resumed: Type.Boolean(),
+  message: Type.String(),
+  status: Type.String(),
+  current_period_end: NullableTimestamp,
+});
+
 export const CancelSubscriptionResponse = Type.Object({
   cancelled: Type.Boolean(),
   message: Type.String(),

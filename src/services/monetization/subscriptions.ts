@@ -48,7 +48,7 @@ export interface CreatedSubscriptionBody {
 
 const newLocalId = (): string => `msub_${randomBytes(10).toString('hex')}`;
 
-function snapshot(row: SubscriptionRow, customerId: string): SubscriptionSnapshot {
+export function snapshot(row: SubscriptionRow, customerId: string): SubscriptionSnapshot {
   return {
     id: row.stripe_subscription_id ?? '',
     customerId,
@@ -100,14 +100,14 @@ async function customerFor(platform: Platform, billing: SubscriptionBilling, use
   return after?.stripe_customer_id ?? created;
 }
 
-async function priceFor(platform: Platform, billing: SubscriptionBilling, plan: Plan): Promise<string | null> {
+export async function priceFor(platform: Platform, billing: SubscriptionBilling, plan: Plan): Promise<string | null> {
   // A simulated subscription needs no price and ignores one.
   if (plan.stripePriceId) return plan.stripePriceId;
   const priceId = await billing.ensurePrice(plan);
   return priceId ? rememberStripePrice(platform.db, plan.id, priceId) : null;
 }
 
-const providerUnavailable = (err: unknown) =>
+export const providerUnavailable = (err: unknown) =>
   err instanceof SubscriptionBillingError
     ? new AppError('unavailable', 'The payment provider could not set up the subscription; nothing was charged. Please try again.')
     : err;
