@@ -58,3 +58,25 @@ describe('mail through SMTP', () => {
     expect((await app.inject('/dev/mailbox')).json().messages).toEqual([]);
   });
 });
+
+describe('in production', () => {
+  it('there is no development mailbox route', async () => {
+    const prod = await openGateway({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://unused.example/mindbot',
+      JWT_PRIVATE_JWKS: '[{"kid":"unused"}]',
+      LIVEKIT_API_KEY: 'APIunused',
+      LIVEKIT_API_SECRET: 's'.repeat(32),
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_unused',
+      AGENT_API_KEY: 'a'.repeat(32),
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    });
+    try {
+      expect((await prod.app.inject('/dev/mailbox')).statusCode).toBe(404);
+      expect((await app.inject('/dev/mailbox')).statusCode).toBe(200);
+    } finally {
+      await closeGateway(prod.platform, prod.app);
+    }
+  });
+});

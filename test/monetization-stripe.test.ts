@@ -155,6 +155,9 @@ describe('subscriptions through Stripe (real SDK, local fake)', () => {
     expect(resumed.statusCode).toBe(200);
     expect(fake.objects.get(subId)?.cancel_at_period_end).toBe(false);
     expect((await current(user)).json()).toMatchObject({ cancel_at_period_end: false });
+    // Cancelling again after the resume reaches Stripe again.
+    expect((await app.inject({ method: 'POST', url: '/subscriptions/cancel', headers: user.auth })).statusCode).toBe(200);
+    expect(fake.objects.get(subId)?.cancel_at_period_end).toBe(true);
   });
 });
 

@@ -95,9 +95,9 @@ export function createStripeSubscriptionBilling(stripe: Stripe): SubscriptionBil
     },
 
     async cancelAtPeriodEnd(sub) {
-      await wrap('schedule the cancellation', () =>
-        stripe.subscriptions.update(sub.id, { cancel_at_period_end: true }, { idempotencyKey: `mindbot-cancel-${sub.id}` }),
-      );
+      // Setting the flag is idempotent by itself; a fixed idempotency key would make Stripe
+      // replay the first answer to a cancellation made again after a resume.
+      await wrap('schedule the cancellation', () => stripe.subscriptions.update(sub.id, { cancel_at_period_end: true }));
     },
 
     async cancelNow(sub) {
