@@ -77,6 +77,9 @@ describe('export and delete', () => {
     // The live session was ended and billed; the subscription cancelled through the provider.
     const [session] = await platform.db.query<{ status: string; end_reason: string }>(`SELECT status, end_reason FROM time_sessions WHERE user_id = $1`, [u.id]);
     expect(session).toMatchObject({ status: 'completed', end_reason: 'account_deleted' });
+    const [debit] = await platform.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ledger_entries WHERE user_id = $1 AND kind = 'session_debit'`, [u.id]);
+    expect(Number(debit!.n)).toBe(1);
+    expect(await platform.db.query(`SELECT room_name FROM room_deletions`)).toEqual([]);
     const [sub] = await platform.db.query<{ status: string }>(`SELECT status FROM user_subscriptions WHERE user_id = $1`, [u.id]);
     expect(sub!.status).toBe('canceled');
 

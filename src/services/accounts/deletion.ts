@@ -3,25 +3,36 @@ import { revokeUserTokens } from '../../http/user-standing.js';
 import type { Platform } from '../../platform.js';
 import type { UserRow } from '../auth/users.js';
 import { endSubscriptionNow } from '../monetization/subscriptions.js';
-import { endById } from '../time/sessions.js';
+import { closeQueuedRooms, queueRoomDeletion } from '../time/room-closing.js';
+import { endByIdIn } from '../time/sessions.js';
 
 /** What a deleted user's own texts become (the columns need some text). */
 const WIPED = 'Deleted';
 
 /**
  * Deletes an account by anonymising it. First what still runs is stopped: a live session is
- * ended (and billed) through the Time service's end, a live subscription is cancelled at the
- * payment provider. Then, in one transaction, the personal data goes: email, name, password,
+ * ended (and billed) through the Time service's end and its room closed, a live subscription
+ * is cancelled at the payment provider. Then, in one transaction, the personal data goes: email, name, password,
  * date of birth, the provider's customer id, preferences, memories, rating feedback,
  * transcripts, one-time links, custom personas' texts. The ledger, time cards, sessions and
  * payments stay, tied only to the opaque user id, so every account still balances.
  */
 export async function deleteAccount(platform: Platform, user: UserRow): Promise<void> {
-  const live = await platform.db.query<{ id: string }>(`SELECT id FROM time_sessions WHERE user_id = $1 AND status = 'active'`, [user.id]);
-  for (const s of live) await endById(platform, s.id, 'account_deleted');
+  const now = platform.clock.now();
+  const live = await platform.db.query<{ id: string; room_name: string }>(
+    `SELECT id, room_name FROM time_sessions WHERE user_id = $1 AND status = 'active'`,
+    [user.id],
+  );
+  // Ended and billed once, like any other end; the room is closed too, so the call cannot go on.
+  for (const s of live) {
+    await platform.db.transaction(async (tx) => {
+      await endByIdIn(tx, s.id, 'account_deleted', now);
+      await queueRoomDeletion(tx, s.room_name, now);
+    });
+  }
+  if (live.length > 0) await closeQueuedRooms(platform, now);
   await endSubscriptionNow(platform, user.id);
 
-  const now = platform.clock.now();
   await platform.db.transaction(async (tx) => {
     await lockUser(tx, user.id);
     await tx.query(
