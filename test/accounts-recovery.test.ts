@@ -92,13 +92,23 @@ describe('email verification', () => {
     expect((await post('/auth/verify-email', { token }, a.access)).statusCode).toBe(200);
   });
 
-  it('the mailbox is served on the Auth port too', async () => {
+  it('the mailbox and the account routes are served on the Auth port too, and documented', async () => {
     const auth = SERVICES.find((s) => s.name === 'auth')!;
     const authApp = await buildServiceApp(platform, auth);
     try {
       const res = await authApp.inject('/dev/mailbox');
       expect(res.statusCode).toBe(200);
       expect(res.json().messages.length).toBeGreaterThan(0);
+      const paths = Object.keys((await authApp.inject('/openapi.json')).json().paths);
+      for (const p of ['/auth/verify-email', '/auth/resend-verification', '/auth/forgot-password', '/auth/reset-password', '/auth/change-password',
+        '/auth/change-email', '/auth/confirm-email', '/auth/me/export', '/dev/mailbox']) {
+        expect(paths).toContain(p);
+      }
+      const gateway = (await app.inject('/openapi.json')).json();
+      for (const p of ['/payments', '/personas/mine', '/subscriptions/change-plan', '/subscriptions/resume', '/payment/subscribe']) {
+        expect(Object.keys(gateway.paths)).toContain(p);
+      }
+      expect(Object.keys(gateway.paths['/auth/me'])).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
     } finally {
       await authApp.close();
     }
@@ -151,6 +161,14 @@ describe('password reset', () => {
     const b = (await lastMailTo(u.email)).token;
     expect((await post('/auth/reset-password', { token: b, password: 'second password' })).statusCode).toBe(200);
     expect((await post('/auth/reset-password', { token: a, password: 'third password' })).json().code).toBe('invalid_token');
+  });
+
+  it('a token used twice at once works once', async () => {
+    const u = await register();
+    await post('/auth/forgot-password', { email: u.email });
+    const { token } = await lastMailTo(u.email);
+    const results = await Promise.all([post('/auth/reset-password', { token, password: 'second password' }), post('/auth/reset-password', { token, password: 'third password' })]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400]);
   });
 
   it('is limited per email (silently: the same 202) and per IP (429)', async () => {
