@@ -56,6 +56,8 @@ const Env = z.object({
   AGENT_BUDGET_POLL_SECONDS: seconds(30),
   /** Silence after speech before the user's turn ends (the end-of-utterance delay). */
   AGENT_ENDPOINTING_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+  /** Start the reply on the final transcript, before the turn is confirmed (`llm`), also its speech (`llm_tts`), or not. */
+  AGENT_PREEMPTIVE_GENERATION: z.enum(['off', 'llm', 'llm_tts']).default('llm_tts'),
 });
 
 export type AgentEnv = z.infer<typeof Env>;

@@ -84,7 +84,7 @@ export async function runConsole(config: AgentConfig, args: string[], io: Consol
   for await (const line of rl) {
     const text = line.trim();
     if (text === '') continue;
-    if (call.ended) break;
+    if (call.ended !== undefined) break;
     try {
       await session.run({ userInput: text }).wait();
     } catch (e) {

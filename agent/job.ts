@@ -1,10 +1,10 @@
 import { type JobContext, type JobRequest, log, voice, type VAD } from '@livekit/agents';
-import { RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
+import { RoomEvent, type RemoteParticipant, type Room } from '@livekit/rtc-node';
 import { createLiveKitRooms, type LiveKitRooms } from '../src/integrations/livekit/rooms.js';
 import { createLogger } from '../src/logger.js';
-import { errorName } from './call/call.js';
+import { type Call, errorName } from './call/call.js';
 import { type AgentConfig, loadAgentConfig } from './config.js';
-import { buildLlm, buildStt, buildTts, completer, ttsModelFor } from './models.js';
+import { buildLlm, buildStt, buildTts, completer, ttsModelFor, ttsQualityFor } from './models.js';
 import { createHttpPlatformClient } from './platform/http.js';
 import { type AgentSessionInfo, type EndReason, parseJobMetadata, type PlatformClient } from './platform/types.js';
 import { startCall, timingOf } from './session.js';
@@ -13,6 +13,8 @@ export interface JobDeps {
   config: AgentConfig;
   platform: PlatformClient;
   rooms: LiveKitRooms;
+  /** Starts the persona's call (tests start it without the room's audio). */
+  startCall?: typeof startCall;
 }
 
 export function jobDeps(config: AgentConfig = loadAgentConfig()): JobDeps {
@@ -58,7 +60,7 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
   };
 
   // The session is read while the agent joins the room (both take a round trip).
-  let [info] = (await Promise.all([platform.getSession(id), ctx.connect()])) as [AgentSessionInfo, void];
+  let [info] = (await Promise.all([platform.getSession(id), ctx.connect()])) as [AgentSessionInfo, undefined];
   if (info.status === 'ended') {
     await closeRoom();
     ctx.shutdown('already ended');
@@ -69,7 +71,7 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
   if (!user) {
     logger.info({ reason: 'no_show' }, 'nobody joined');
     await platform.end(id, 'no_show').catch((err: unknown) => logger.warn({ err: errorName(err) }, 'ending failed'));
-    await platform.report(id, { ended_reason: 'no_show', usage: { llm: [], stt: [], tts: [] }, latency: { e2e_ms: null, llm_ttft_ms: null, tts_ttfb_ms: null } }).catch(() => {});
+    await platform.report(id, { ended_reason: 'no_show', usage: { llm: [], stt: [], tts: [] }, latency: { e2e_ms: null, llm_ttft_ms: null, tts_ttfb_ms: null } }).catch((err: unknown) => logger.warn({ err: errorName(err) }, 'report failed'));
     await closeRoom();
     ctx.shutdown('no_show');
     return;
@@ -78,16 +80,25 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
   info = await platform.joined(id);
   const vad = ctx.proc.userData.vad as VAD | undefined;
   const { stt, model: sttModel } = buildStt(config);
-  const running = await startCall({
+  const running = await (deps.startCall ?? startCall)({
     platform,
     info,
-    parts: { llm: buildLlm(config), stt, tts: buildTts(config, info), ...(vad ? { vad } : {}), models: { llm: config.AGENT_LLM_MODEL, stt: sttModel, tts: ttsModelFor(config, info.persona.quality) } },
+    parts: { llm: buildLlm(config), stt, tts: buildTts(config, info), ...(vad ? { vad } : {}), models: { llm: config.AGENT_LLM_MODEL, stt: sttModel, tts: ttsModelFor(config, ttsQualityFor(info)) } },
     timing: timingOf(config),
     endpointingDelayMs: config.AGENT_ENDPOINTING_DELAY_MS,
+    preemptive: config.AGENT_PREEMPTIVE_GENERATION,
     log: callLog,
     complete: completer(config),
     room: ctx.room,
     roomInput: { participantIdentity: meta.user_id, closeOnDisconnect: false },
+    deliver: async (item) => {
+      // A file for the user's app (a calendar, a diagram, a transcript), to the user only.
+      await ctx.room.localParticipant?.sendText(item.content, {
+        topic: 'mindbot.delivery',
+        attributes: { name: item.name, mime: item.mime },
+        destinationIdentities: [meta.user_id],
+      });
+    },
     onEnded: async (reason) => {
       await closeRoom();
       ctx.shutdown(reason);
@@ -95,9 +106,7 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
   });
   const { call, session } = running;
 
-  ctx.room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
-    if (p.identity === meta.user_id) void call.end('user_left');
-  });
+  endWhenUserLeaves(ctx.room, meta.user_id, call);
   session.on(voice.AgentSessionEventTypes.Error, (ev) => {
     const error = ev.error as { recoverable?: boolean } | undefined;
     if (error && error.recoverable === false) void call.end('error');
@@ -108,6 +117,13 @@ export async function runJob(ctx: JobContext, deps: JobDeps = jobDeps()): Promis
     // idempotent, so the session is ended once and reported once.
     const reason = await call.end(endReasonOnClose(ctx));
     await call.finish(reason);
+  });
+}
+
+/** The user leaving the room ends the call (`user_left`); anyone else leaving does not. */
+export function endWhenUserLeaves(room: Pick<Room, 'on'>, userId: string, call: Pick<Call, 'end'>): void {
+  room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
+    if (p.identity === userId) void call.end('user_left');
   });
 }
 

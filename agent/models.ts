@@ -21,8 +21,17 @@ export function acceptsInstructions(model: string): boolean {
   return model.startsWith('gpt-');
 }
 
+/**
+ * The quality a call's voice uses: the session's, raised to `high` (the premium TTS model)
+ * when the user has the persona's `priority_voice` now; `low` stays a user's own choice.
+ */
+export function ttsQualityFor(info: AgentSessionInfo): Quality {
+  const q = info.persona.quality;
+  return q === 'standard' && info.persona.premium_features.includes('priority_voice') ? 'high' : q;
+}
+
 export function buildTts(c: AgentConfig, info: AgentSessionInfo): openai.TTS {
-  const model = ttsModelFor(c, info.persona.quality);
+  const model = ttsModelFor(c, ttsQualityFor(info));
   return new openai.TTS({
     model,
     voice: info.persona.voice.tts as openai.TTSVoices,

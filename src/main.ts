@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { MigrationError } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { boot } from './start/boot.js';
 import { installShutdown } from './start/shutdown.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -4,7 +4,8 @@ import { personaService } from '../src/services/personas/index.js';
 import { BEGIN_MARK, END_MARK, USER_BEGIN_MARK, USER_END_MARK } from '../src/services/personas/prompt.js';
 import { buildServiceApp } from '../src/services/service.js';
 import { giveBalance, ledgerSeconds, makePremium } from './support/accounts.js';
-import { agentClient, startPersonaCall } from './support/agent.js';
+import { PREMIUM_BEHAVIOURS, PREMIUM_TOOLS } from '../agent/tools/index.js';
+import { agentClient, startPersonaCall, startPersonaCallFrom } from './support/agent.js';
 import { closeGateway, openGateway } from './support/gateway.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
@@ -171,6 +172,27 @@ describe('GET /agent/sessions/{id}', () => {
     expect((await agent.get(b.timeSessionId)).json().persona.premium_features).toEqual(['homework_checker', 'study_plan_generator', 'progress_tracking']);
     await endByUser(free, a.body.session_id);
     await endByUser(premium, b.body.session_id);
+  });
+
+  it('for every catalogue persona, a premium user\'s premium_features_available is what the agent is given, and the agent has each', async () => {
+    const premium = await user({ premium: true });
+    const free = await user();
+    const slugs = (await app.inject({ method: 'GET', url: '/personas?limit=100', headers: premium.auth })).json().personas.map((p: { slug: string }) => p.slug);
+    expect(slugs.length).toBeGreaterThanOrEqual(15);
+    const implemented = new Set([...Object.keys(PREMIUM_TOOLS), ...PREMIUM_BEHAVIOURS]);
+    for (const slug of slugs) {
+      for (const u of [premium, free]) {
+        const res = await app.inject({ method: 'POST', url: `/personas/${slug}/session`, headers: u.auth, payload: {} });
+        if (res.statusCode !== 200) continue; // premium-only or age-restricted for this user
+        const { body, timeSessionId } = await startPersonaCallFrom(res);
+        const view = (await agent.get(timeSessionId)).json();
+        expect(view.persona.premium_features, slug).toEqual(body.premium_features_available);
+        if (u === free) expect(body.premium_features_available, slug).toEqual([]);
+        else expect(body.premium_features_available.length, slug).toBeGreaterThan(0);
+        for (const f of body.premium_features_available) expect(implemented.has(f), `${slug}: ${f}`).toBe(true);
+        await endByUser(u, body.session_id);
+      }
+    }
   });
 
   it('quality: high only for premium; a free user asking for it gets standard, and the start response says so', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
-import { endById } from '../src/services/time/sessions.js';
+import { endById } from '../src/services/time/session-billing.js';
 import { sweepOnce } from '../src/services/time/sweeper.js';
 import { giveBalance, ledgerSeconds } from './support/accounts.js';
 import { agentClient, startPersonaCall } from './support/agent.js';

@@ -42,7 +42,7 @@ const injectFetch = (async (input: string | URL | Request, init?: RequestInit) =
   return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') } });
 }) as typeof fetch;
 
-describe('the worker against the platform (AGENT-CONTRACT)', () => {
+describe('the worker against the platform (docs/agent-api.md)', () => {
   it('a text call: instructions from the platform, the live balance through the tool, the end and the report stored', async () => {
     const user = await createUser(platform, { fullName: 'Ada Lovelace' });
     await giveBalance(platform, user.id, 3600);

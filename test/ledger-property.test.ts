@@ -5,7 +5,7 @@ import { signStripePayload } from '../src/integrations/stripe/client.js';
 import { activateCard } from '../src/services/time/cards.js';
 import { getBalance, grantSeconds } from '../src/services/time/ledger.js';
 import { purchaseTimeCard } from '../src/services/time/purchase.js';
-import { endTimeSession, startBilling, startTimeSession } from '../src/services/time/sessions.js';
+import { endTimeSession, startBilling, startTimeSession } from '../src/services/time/session-billing.js';
 import { sweepOnce } from '../src/services/time/sweeper.js';
 import { handleStripeWebhook } from '../src/services/webhooks/stripe.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';

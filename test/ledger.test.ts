@@ -1,10 +1,10 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { balanceBodyJson } from '../src/services/time/cards.js';
 import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../src/services/time/ledger.js';
 import { BalanceResponse } from '../src/services/time/schemas.js';
-import { endTimeSession, endTimeSessionsInRoom, startBilling, startTimeSession, type StartHook } from '../src/services/time/sessions.js';
+import { endTimeSession, endTimeSessionsInRoom, startBilling, startTimeSession, type StartHook } from '../src/services/time/session-billing.js';
 import { startSweeper, sweepOnce } from '../src/services/time/sweeper.js';
 import { ledgerSeconds } from './support/accounts.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
@@ -13,10 +13,11 @@ import { createUser } from './support/users.js';
 let platform: TestPlatform;
 const DAY = 86_400_000;
 
-beforeAll(async () => {
+// Each test gets a fresh platform and manual clock: one test's jump in time never reaches another.
+beforeEach(async () => {
   platform = await createTestPlatform({ MAX_ACTIVE_SESSIONS_PER_USER: '20' });
 });
-afterAll(async () => {
+afterEach(async () => {
   await platform.db.close();
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { claimAdDiscount } from '../src/services/monetization/ad-rewards.js';
 import { grantSeconds } from '../src/services/time/ledger.js';
@@ -11,11 +11,12 @@ import { conversationStarts } from './support/calls.js';
 
 let platform: TestPlatform;
 let app: App;
-beforeAll(async () => {
+// Each test gets a fresh platform and manual clock: one test's jump in time never reaches another.
+beforeEach(async () => {
   platform = await createTestPlatform({ AD_REWARDS_PER_DAY: '3' });
   app = await buildGatewayApp(platform);
 });
-afterAll(async () => {
+afterEach(async () => {
   await app.close();
   await platform.db.close();
 });

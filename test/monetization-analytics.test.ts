@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
-import { startTimeSession } from '../src/services/time/sessions.js';
+import { startTimeSession } from '../src/services/time/session-billing.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';
 import { closeGateway, openGateway } from './support/gateway.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
-import { AppError } from '../src/http/errors.js';
+import type { AppError } from '../src/http/errors.js';
 import { redeemCoupon } from '../src/services/coupons/coupons.js';
 import { makePremium } from './support/accounts.js';
 import type { TestPlatform } from './support/platform.js';

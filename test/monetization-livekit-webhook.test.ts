@@ -3,7 +3,9 @@ import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { grantSeconds } from '../src/services/time/ledger.js';
-import { startTimeSession } from '../src/services/time/sessions.js';
+import { startTimeSession } from '../src/services/time/session-billing.js';
+import { handleLiveKitWebhook } from '../src/services/webhooks/livekit.js';
+import type { Database, Queryable } from '../src/db/database.js';
 import { ledgerSeconds } from './support/accounts.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
@@ -99,5 +101,38 @@ describe('POST /webhooks/livekit', () => {
     expect(tampered.statusCode).toBe(401);
     expect((await sessionStatus(roomName))?.status).toBe('active');
     expect(await ledgerSeconds(platform, user.id)).toBe(3600);
+  });
+
+  it('applies the event and its ends in one transaction: a failure midway leaves neither, the redelivery applies it once', async () => {
+    const { user, roomName } = await userInRoom();
+    // The user's second live session in the same room, where the configuration allows two.
+    const twoLive = { ...platform, config: { ...platform.config, MAX_ACTIVE_SESSIONS_PER_USER: 2 } };
+    await startTimeSession(twoLive, { userId: user.id, sessionId: `s2_${roomName}`, roomName });
+    platform.clock.advance(90);
+    const e = await livekitEvent({ event: 'participant_left', room: { name: roomName }, participant: { identity: user.id } });
+
+    // A database whose second session end fails (the connection lost after the first succeeded).
+    let ends = 0;
+    const failSecondEnd = (q: Queryable): Queryable['query'] => (text, params) => {
+      if (text.includes('time_session_end') && ++ends === 2) return Promise.reject(new Error('connection lost'));
+      return q.query(text, params);
+    };
+    const failing: Database = {
+      ...platform.db,
+      query: failSecondEnd(platform.db),
+      transaction: (fn) => platform.db.transaction((tx) => fn({ ...tx, query: failSecondEnd(tx) })),
+    };
+    await expect(handleLiveKitWebhook({ ...platform, db: failing }, e.body, e.authorization)).rejects.toThrow('connection lost');
+    expect(await platform.db.query(`SELECT id FROM livekit_events WHERE id = $1`, [JSON.parse(e.body).id])).toEqual([]);
+    const statuses = async () => (await platform.db.query<{ status: string }>(`SELECT status FROM time_sessions WHERE room_name = $1 ORDER BY id`, [roomName])).map((r) => r.status);
+    expect(await statuses()).toEqual(['active', 'active']);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600);
+
+    const retry = await deliver(e);
+    expect(retry.json()).toMatchObject({ duplicate: false, ended_sessions: 2 });
+    expect(await statuses()).toEqual(['completed', 'completed']);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600 - 2 * 90);
+    expect((await deliver(e)).json()).toMatchObject({ duplicate: true, ended_sessions: 0 });
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600 - 2 * 90);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { monetizationService } from '../src/services/monetization/index.js';
 import { getUserTier } from '../src/services/monetization/tier.js';
@@ -10,8 +10,9 @@ import { closeGateway, openGateway } from './support/gateway.js';
 
 let platform: TestPlatform;
 let app: App;
-beforeAll(async () => ({ platform, app } = await openGateway()));
-afterAll(() => closeGateway(platform, app));
+// Each test gets a fresh platform and manual clock: one test's jump in time never reaches another.
+beforeEach(async () => ({ platform, app } = await openGateway()));
+afterEach(() => closeGateway(platform, app));
 
 const subscribe = (user: TestUser, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/subscriptions', headers: { ...user.auth, ...headers }, payload });
@@ -138,7 +139,9 @@ describe('subscriptions (simulated provider)', () => {
     expect((await current(user)).json()).toMatchObject({ status: 'incomplete' });
     expect(await tier(user)).toBe('free');
 
-    // The abandoned attempt is replaced and its coupon given back.
+    // The abandoned attempt is replaced (at the platform's clock) and its coupon given back.
+    platform.clock.advance(60);
+    const replacedAt = platform.clock.now();
     const retry = await subscribe(user, { plan_id: 'premium_monthly', payment_method_id: 'pm_card_visa', coupon_code: 'WELCOME25' });
     expect(retry.statusCode).toBe(200);
     expect(retry.json().discount_cents).toBe(500);
@@ -146,6 +149,8 @@ describe('subscriptions (simulated provider)', () => {
     expect((await current(user)).json()).toMatchObject({ status: 'active', subscription_id: retry.json().subscription_id });
     const statuses = await platform.db.query<{ status: string }>(`SELECT status FROM user_subscriptions WHERE user_id = $1 ORDER BY created_at`, [user.id]);
     expect(statuses.map((s) => s.status).sort()).toEqual(['active', 'incomplete_expired']);
+    const [expired] = await platform.db.query<{ updated_at: Date | string }>(`SELECT updated_at FROM user_subscriptions WHERE user_id = $1 AND status = 'incomplete_expired'`, [user.id]);
+    expect(new Date(expired!.updated_at).getTime()).toBe(replacedAt.getTime());
   });
 
   it('cancels at period end: premium until then, free after', async () => {

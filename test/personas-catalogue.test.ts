@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Static } from '@sinclair/typebox';
 import type { App } from '../src/http/app.js';
+import type { PersonaSummary } from '../src/services/personas/schemas.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
@@ -14,7 +16,7 @@ afterAll(() => closeGateway(platform, app));
 
 const list = async (query = '', headers: Record<string, string> = {}) => {
   const res = await app.inject({ method: 'GET', url: `/personas${query}`, headers });
-  return { res, personas: res.statusCode === 200 ? (res.json().personas as Record<string, any>[]) : [] };
+  return { res, personas: res.statusCode === 200 ? (res.json().personas as Static<typeof PersonaSummary>[]) : [] };
 };
 
 describe('GET /personas', () => {
@@ -163,7 +165,7 @@ describe('GET /categories', () => {
   it('lists the categories with value, label, description, icon and no popularity before any session', async () => {
     const res = await app.inject({ method: 'GET', url: '/categories' });
     expect(res.statusCode).toBe(200);
-    const categories = res.json().categories as Record<string, any>[];
+    const categories = res.json().categories as Record<string, unknown>[];
     expect(categories.map((c) => c.value)).toEqual(['general', 'education', 'wellness', 'entertainment', 'technical']);
     expect(categories.find((c) => c.value === 'entertainment')).toMatchObject({
       label: 'Entertainment',

@@ -41,7 +41,7 @@ describe('POST /personas/custom', () => {
     const user = await premiumUser();
     const client = createGuideClient(app);
     client.localStorage.set('access_token', user.token);
-    const data = await client.call<Record<string, any>>('createCustomPersona', {
+    const data = await client.call<Record<string, unknown>>('createCustomPersona', {
       name: tutor.name, summary: tutor.summary, personality: tutor.persona, purpose: tutor.purpose, category: tutor.category,
     });
     expect(data.slug).toMatch(/^my-custom-tutor-[0-9a-f]{6}$/);
@@ -158,7 +158,7 @@ describe('a custom persona belongs to its owner', () => {
 
 describe('moderation through the OpenAI endpoint', () => {
   let server: Server;
-  let calls: { auth?: string; body: any }[] = [];
+  let calls: { auth?: string; body: unknown }[] = [];
   let mode: 'ok' | 'flag' | 'fail' = 'ok';
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
-import { endTimeSession } from '../src/services/time/sessions.js';
+import { endTimeSession } from '../src/services/time/session-billing.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';

@@ -2,7 +2,7 @@ import { TokenVerifier } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { getBalance } from '../src/services/time/ledger.js';
-import { endTimeSession } from '../src/services/time/sessions.js';
+import { endTimeSession } from '../src/services/time/session-billing.js';
 import { createGuideClient } from './support/guide-client.js';
 import type { TestPlatform } from './support/platform.js';
 import { createUser, type TestUser } from './support/users.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { buildServiceApp } from '../src/services/service.js';
 import { timeService } from '../src/services/time/index.js';
@@ -11,8 +11,9 @@ import { closeGateway, openGateway } from './support/gateway.js';
 let platform: TestPlatform;
 let app: App;
 
-beforeAll(async () => ({ platform, app } = await openGateway()));
-afterAll(() => closeGateway(platform, app));
+// Each test gets a fresh platform and manual clock: one test's jump in time never reaches another.
+beforeEach(async () => ({ platform, app } = await openGateway()));
+afterEach(() => closeGateway(platform, app));
 
 /** The same user with a token minted now (the manual clock can outrun the access-token TTL). */
 async function refreshed(user: TestUser): Promise<TestUser> {

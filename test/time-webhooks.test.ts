@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { buildServiceApp } from '../src/services/service.js';
 import { sweepOnce } from '../src/services/time/sweeper.js';
@@ -16,12 +16,11 @@ let app: App;
 
 beforeAll(async () => {
   fake = await startFakeStripe([paymentIntentRoutes]);
-  ({ platform, app } = await openGateway({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE: fake.url }));
 });
-afterAll(async () => {
-  await closeGateway(platform, app);
-  await fake.close();
-});
+afterAll(() => fake.close());
+// Each test gets a fresh platform and manual clock: one test's jump in time never reaches another.
+beforeEach(async () => ({ platform, app } = await openGateway({ STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_BASE: fake.url })));
+afterEach(() => closeGateway(platform, app));
 
 interface Purchase {
   time_card_id: string;

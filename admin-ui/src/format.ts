@@ -13,7 +13,7 @@ export const minutes = (seconds: number | null | undefined): string => {
 export const when = (iso: string | null | undefined): string => {
   if (!iso) return '—';
   const d = new Date(iso);
-  return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 };
 
 export const num = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));

@@ -7,13 +7,18 @@ export function useApi<T>(path: string | null) {
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is how reload() asks for the same path again
   useEffect(() => {
     if (!path) return;
     let live = true;
     setLoading(true);
     api
       .get<T>(path)
-      .then((d) => live && (setData(d), setError(null)))
+      .then((d) => {
+        if (!live) return;
+        setData(d);
+        setError(null);
+      })
       .catch((e: Error) => live && setError(e))
       .finally(() => live && setLoading(false));
     return () => {

@@ -1,7 +1,8 @@
 import { voice } from '@livekit/agents';
 import type { AgentSessionInfo, CallReport, EndReason, EndResult, PlatformClient } from '../platform/types.js';
 import { progressOf } from '../tools/premium.js';
-import type { CallServices, TimerAction } from '../tools/types.js';
+import { keptBlocks, withoutKept } from '../tools/kept.js';
+import type { CallServices, Delivery, TimerAction } from '../tools/types.js';
 import { UsageCollector } from './usage.js';
 
 export interface CallTiming {
@@ -27,6 +28,8 @@ export interface CallOptions {
   summarize?: (conversation: string) => Promise<string>;
   /** After the platform has ended the session: delete the room, stop the job. */
   onEnded?: (reason: EndReason) => Promise<void> | void;
+  /** Sends a file to the user's app; without it (console, tests) files are kept in `delivered`. */
+  deliver?: (item: Delivery) => Promise<void>;
 }
 
 const INSTRUCTIONS = {
@@ -71,6 +74,8 @@ export class Call implements CallServices {
   info: AgentSessionInfo;
   /** What the platform answered to the end (billed and charged seconds). */
   endResult: EndResult | undefined;
+  /** Files sent to the user's app in this call (kept here too when there is no app). */
+  readonly delivered: Delivery[] = [];
 
   constructor(private readonly o: CallOptions) {
     this.info = o.info;
@@ -153,6 +158,22 @@ export class Call implements CallServices {
     return this.toolState.get(key) as T;
   }
 
+  async deliver(item: Delivery): Promise<boolean> {
+    this.delivered.push(item);
+    if (!this.o.deliver) return false;
+    try {
+      await this.o.deliver(item);
+      return true;
+    } catch (err) {
+      this.o.log.warn({ err: errorName(err) }, 'delivery failed');
+      return false;
+    }
+  }
+
+  transcript(): { role: 'user' | 'assistant'; text: string }[] {
+    return transcriptOf(this.o.session);
+  }
+
   // The clock ------------------------------------------------------------------------------
 
   private async refreshBudget(): Promise<void> {
@@ -219,7 +240,7 @@ export class Call implements CallServices {
    * same promise.
    */
   end(reason: EndReason, goodbye?: string): Promise<EndReason> {
-    if (this.ending) return this.ending;
+    if (this.ending !== undefined) return this.ending;
     this.reason = reason;
     this.stopTimers();
     this.ending = (async () => {
@@ -278,6 +299,15 @@ export class Call implements CallServices {
 
   /** What mattered in this call (topics, goals, progress), at most 1000 characters. */
   private async summary(): Promise<string | undefined> {
+    const blocks = keptBlocks(this, this.info);
+    // Braces are the kept blocks' own: the free text cannot forge one.
+    const text = (await this.summaryText())?.replace(/[{}]/g, '');
+    const joined = [blocks, text ?? ''].filter(Boolean).join(' ').trim();
+    return joined ? joined.slice(0, 1000) : undefined;
+  }
+
+  /** The free-text part of the summary (kept blocks travel separately, verbatim). */
+  private async summaryText(): Promise<string | undefined> {
     const outline = memorySummary(this.o.session, this.info, progressOf(this));
     if (!outline || !this.o.summarize) return outline;
     const progress = progressOf(this);
@@ -333,7 +363,8 @@ export function memorySummary(session: voice.AgentSession, info: AgentSessionInf
   const parts = [`Call on ${date} with ${info.persona.name}: ${userTurns.length} user turn${userTurns.length === 1 ? '' : 's'}.`];
   if (progress.covered.length > 0) parts.push(`Covered: ${progress.covered.join('; ')}.`);
   if (progress.next.length > 0) parts.push(`Next: ${progress.next.join('; ')}.`);
-  const previous = info.persona.memory ? `Earlier: ${info.persona.memory}` : '';
+  const earlier = withoutKept(info.persona.memory);
+  const previous = earlier ? `Earlier: ${earlier}` : '';
   return `${parts.join(' ')} ${previous}`.trim().slice(0, 1000);
 }
 

@@ -1,4 +1,4 @@
-/** The platform as the voice agent sees it: exactly the routes of AGENT-CONTRACT.md. */
+/** The platform as the voice agent sees it: exactly the routes of docs/agent-api.md. */
 
 export type Quality = 'low' | 'standard' | 'high';
 export type EndReason = 'budget' | 'user_left' | 'idle' | 'no_show' | 'error' | 'admin';

@@ -13,6 +13,12 @@ describe('agent configuration', () => {
     expect(AGENT_ENV_KEYS.filter((k) => !documented.has(k))).toEqual([]);
   });
 
+  it('preemptive generation is llm_tts unless set; anything but off | llm | llm_tts is refused', () => {
+    expect(loadAgentConfig({}).AGENT_PREEMPTIVE_GENERATION).toBe('llm_tts');
+    expect(loadAgentConfig({ AGENT_PREEMPTIVE_GENERATION: 'off' }).AGENT_PREEMPTIVE_GENERATION).toBe('off');
+    expect(() => loadAgentConfig({ AGENT_PREEMPTIVE_GENERATION: 'always' })).toThrow(/AGENT_PREEMPTIVE_GENERATION/);
+  });
+
   it('names everything the worker is missing in one message', () => {
     const c = loadAgentConfig({ MINDBOT_DATA_DIR: '/nonexistent' });
     expect(() => requireForWorker(c)).toThrow(

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatRequest, lastMessage, lastUserText, systemText } from '../testing/fake-openai.js';
-import { sessionInfo } from '../testing/fake-platform.js';
 import { type TextCall, textCall, until } from '../testing/harness.js';
 
 let call: TextCall | undefined;

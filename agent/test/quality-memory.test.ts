@@ -31,6 +31,27 @@ describe('voice quality', () => {
   });
 });
 
+describe('priority_voice (premium)', () => {
+  it('a premium user of a persona with priority_voice is voiced by the premium TTS model; a free user by the session\'s', async () => {
+    fake = await new FakeOpenAI({ chat: () => ({ text: '' }) }).start();
+    const config = loadAgentConfig({ OPENAI_API_BASE: fake.baseURL, AGENT_TTS_MODEL_LOW: 'tts-1', AGENT_TTS_MODEL_STANDARD: 'gpt-4o-mini-tts', AGENT_TTS_MODEL_HIGH: 'tts-1-hd' });
+    const premium = { id: 'u', first_name: 'Ada', tier: 'premium' as const };
+    const sessions = [
+      sessionInfo({ user: premium, persona: { quality: 'standard', premium_features: ['priority_voice'] } }),
+      // A free user: the platform lists no premium features.
+      sessionInfo({ persona: { quality: 'standard', premium_features: [] } }),
+      // Low stays the user's own choice.
+      sessionInfo({ user: premium, persona: { quality: 'low', premium_features: ['priority_voice'] } }),
+    ];
+    for (const info of sessions) {
+      for await (const _ of buildTts(config, info).synthesize('Hello.')) {
+        // drain the audio
+      }
+    }
+    expect(fake.speech.map((s) => s.model)).toEqual(['tts-1-hd', 'gpt-4o-mini-tts', 'tts-1']);
+  });
+});
+
 describe('memory, with consent', () => {
   it('writes a short summary at the end of the call when the user opted in', async () => {
     const prompts: { system: string; conversation: string }[] = [];

@@ -117,10 +117,10 @@ describe('persona tools', () => {
     const out = await runTool({ persona: { tools: ['run_snippet'] } }, 'run_snippet', { code: 'console.log([1,2,3].map(x => x * 2).join(","))' });
     expect(JSON.parse(out.output)).toMatchObject({ output: '2,4,6' });
     await call?.close();
-    const escape = await runTool({ persona: { tools: ['run_snippet'] } }, 'run_snippet', {
+    const escaped = await runTool({ persona: { tools: ['run_snippet'] } }, 'run_snippet', {
       code: "const p = this.constructor.constructor('return process')(); p.mainModule.require('fs').readFileSync('/etc/hostname', 'utf8')",
     });
-    expect(escape.output).toMatch(/Error/);
+    expect(escaped.output).toMatch(/Error/);
   });
 
   it('homework_checker finds the first wrong step without giving the answer', async () => {

@@ -19,7 +19,11 @@ export class PacedAudioInput extends voice.AudioInput {
 
   constructor() {
     super();
-    const source = new ReadableStream<AudioFrame>({ start: (c) => void (this.controller = c) });
+    const source = new ReadableStream<AudioFrame>({
+      start: (c) => {
+        this.controller = c;
+      },
+    });
     this.multiStream.addInputStream(source);
     const started = Date.now();
     let sent = 0;

@@ -4,6 +4,9 @@ import * as learning from './learning.js';
 import * as play from './play.js';
 import * as premium from './premium.js';
 import * as notes from './premium-notes.js';
+import * as plans from './premium-plans.js';
+import * as premiumPlay from './premium-play.js';
+import * as premiumTech from './premium-tech.js';
 import * as tech from './tech.js';
 import { checkTimeBalance } from './time.js';
 import type { AnyTool, ToolDeps, ToolFactory } from './types.js';
@@ -60,6 +63,27 @@ export const PREMIUM_TOOLS: Readonly<Record<string, ToolFactory>> = {
   mood_journal: notes.moodJournal,
   session_notes: notes.sessionNotes,
   bug_journal: notes.bugJournal,
+  calendar_export: plans.calendarExport,
+  weekly_review: plans.weeklyReview,
+  custom_programs: plans.customPrograms,
+  vocabulary_tracker: plans.vocabularyTracker,
+  conversation_transcripts: plans.conversationTranscripts,
+  timeline_builder: plans.timelineBuilder,
+  era_deep_dives: plans.eraDeepDives,
+  leaderboards: premiumPlay.leaderboards,
+  game_modes: premiumPlay.gameModes,
+  saved_campaigns: premiumPlay.savedCampaigns,
+  character_sheets: premiumPlay.characterSheets,
+  roast_battles: premiumPlay.roastBattles,
+  custom_comedy_styles: premiumPlay.customComedyStyles,
+  story_library: premiumPlay.storyLibrary,
+  sleep_timer_fade: premiumPlay.sleepTimerFade,
+  meditation_library: premiumPlay.meditationLibrary,
+  code_review_sessions: premiumTech.codeReviewSessions,
+  architecture_diagrams: premiumTech.architectureDiagrams,
+  mock_interviews: premiumTech.mockInterviews,
+  design_reviews: premiumTech.designReviews,
+  long_term_memory: premiumTech.longTermMemory,
 };
 
 /**
@@ -82,5 +106,8 @@ export function toolsFor(info: AgentSessionInfo, deps: ToolDeps): { tools: AnyTo
   return { tools, offered, unknown };
 }
 
-/** Premium features that are behaviours of the call rather than tools. */
-export const PREMIUM_BEHAVIOURS = new Set(['long_term_memory', 'priority_voice']);
+/**
+ * Premium features that are behaviours of the call rather than tools: `priority_voice` is the
+ * premium TTS model (`ttsQualityFor` in agent/models.ts).
+ */
+export const PREMIUM_BEHAVIOURS = new Set(['priority_voice']);

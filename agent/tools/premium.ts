@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromFields, keep, readKept, toFields, withoutKept } from './kept.js';
 import { SayableError, defineTool } from './types.js';
 
 /** Arithmetic only (numbers, + - * / ^, parentheses): enough to check a worked step. */
@@ -102,13 +103,27 @@ export const studyPlanGenerator = defineTool(
 
 export const progressTracking = defineTool(
   'progress_tracking',
-  'The learner\'s progress: what earlier calls covered (from memory) and what this call covered; record topics covered and next steps as you go.',
+  'The learner\'s progress across calls: what earlier calls covered and what was planned next (kept between calls), and what this call covered. Record topics covered and the next steps as you go; call it without arguments to tell the user where they stand.',
   z.object({ covered: z.array(z.string().min(1).max(120)).max(10).default([]), next_steps: z.array(z.string().min(1).max(120)).max(10).default([]) }),
   ({ covered, next_steps }, d) => {
     const p = progressOf(d.call);
     p.covered.push(...covered);
     if (next_steps.length > 0) p.next = next_steps;
-    return { earlier_calls: d.info.persona.memory ?? 'nothing recorded yet', this_call: p.covered, next: p.next };
+    const earlier = fromFields(readKept(d.info.persona.memory).get('progress'));
+    const before = (earlier.covered ?? '').split(' / ').filter(Boolean);
+    const plannedBefore = (earlier.next ?? '').split(' / ').filter(Boolean);
+    if (covered.length > 0 || next_steps.length > 0) {
+      const all = [...before.filter((t) => !p.covered.includes(t)), ...p.covered].slice(-12);
+      keep(d.call, 'progress', toFields({ covered: all.join(' / '), next: (p.next.length > 0 ? p.next : plannedBefore).join(' / '), updated: d.now().toISOString().slice(0, 10) }));
+    }
+    return {
+      covered_in_earlier_calls: before,
+      planned_last_time: plannedBefore,
+      last_updated: earlier.updated ?? null,
+      this_call: p.covered,
+      next: p.next.length > 0 ? p.next : plannedBefore,
+      earlier_summary: withoutKept(d.info.persona.memory) || (d.info.memory_enabled ? 'nothing recorded yet' : 'memory is off in the profile settings, so progress is not kept between calls'),
+    };
   },
 );
 

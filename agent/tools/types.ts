@@ -25,6 +25,17 @@ export interface CallServices {
   budgetChanged(info: AgentSessionInfo): void;
   /** Per-call state a tool keeps between its calls (scores, lists, story state). */
   state<T>(key: string, init: () => T): T;
+  /** Sends a file to the user's app (a calendar, a diagram, a transcript); false when there is no app to send to. */
+  deliver(item: Delivery): Promise<boolean>;
+  /** The conversation so far, as text turns. */
+  transcript(): { role: 'user' | 'assistant'; text: string }[];
+}
+
+/** A file for the user's app: sent over the room's data channel on topic `mindbot.delivery`. */
+export interface Delivery {
+  name: string;
+  mime: string;
+  content: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the framework's tool type is generic over its schema

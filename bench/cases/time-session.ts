@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
-import { createApp, type TypedApp } from '../../src/http/app.js';
-import { requireUser } from '../../src/http/authenticate.js';
+import { createApp } from '../../src/http/app.js';
+import { signedInRoutes, type RoutePlugin } from '../../src/http/routes.js';
 import type { Platform } from '../../src/platform.js';
 import * as S from '../../src/services/time/schemas.js';
 import type { BenchCase } from '../lib.js';
@@ -12,10 +11,8 @@ import { seedUsers } from '../seed.js';
  * serialisation of the same schemas), each running one `SELECT 1` instead of the session's
  * SQL. Its ratio is what the pair would reach if its database work cost nothing more.
  */
-const trivialSqlRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
-  await root.register(async (scope) => {
-    const r = scope as unknown as TypedApp;
-    r.addHook('onRequest', requireUser(platform));
+const trivialSqlRoutes = (platform: Platform): RoutePlugin => async (root) => {
+  await root.register(signedInRoutes(platform, (r) => {
     r.post('/time/session/start', { schema: { body: S.SessionStartRequest, response: { 200: S.SessionStartResponse } } }, async (request) => {
       await platform.db.query('SELECT 1');
       return { session_id: request.body.session_id, start_time: platform.clock.now().toISOString(), remaining_balance_minutes: 100 };
@@ -30,7 +27,7 @@ const trivialSqlRoutes = (platform: Platform): FastifyPluginAsync => async (root
         remaining_balance: { total_minutes: 100, total_hours: 1.67, active_cards: 1 },
       };
     });
-  });
+  }));
 };
 
 /**
@@ -68,7 +65,8 @@ const timeSession: BenchCase = {
             path: '/time/session/start',
             setupRequest: (req, context) => {
               const ctx = context as Ctx;
-              const u = (ctx.user = free.shift()!);
+              const u = free.shift()!;
+              ctx.user = u;
               ctx.n = ++counter;
               return {
                 ...req,

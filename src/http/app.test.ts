@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import { createApp, type App, type TypedApp } from './app.js';
-import { requireUser } from './authenticate.js';
+import { createApp, type App } from './app.js';
 import { conflict } from './errors.js';
+import { publicRoutes, signedInRoutes, type RoutePlugin } from './routes.js';
 import { createTestPlatform, type TestPlatform } from '../../test/support/platform.js';
 import { createUser } from '../../test/support/users.js';
 
 let platform: TestPlatform;
 let app: App;
 
-const probeRoutes = (p: TestPlatform): FastifyPluginAsync => async (root) => {
-  const scope = root as unknown as TypedApp;
+const probeRoutes = (p: TestPlatform): RoutePlugin => publicRoutes(async (scope) => {
   scope.post('/probe/echo', { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), age: Type.Integer() }) } }, async (req) => req.body);
   scope.get('/probe/boom', async () => {
     throw new Error('secret internal detail');
@@ -19,11 +17,10 @@ const probeRoutes = (p: TestPlatform): FastifyPluginAsync => async (root) => {
   scope.get('/probe/conflict', async () => {
     throw conflict('Already there.');
   });
-  await scope.register(async (authed) => {
-    authed.addHook('onRequest', requireUser(p));
+  await scope.register(signedInRoutes(p, (authed) => {
     authed.get('/probe/me', async (req) => ({ id: req.user?.id }));
-  });
-};
+  }));
+});
 
 beforeAll(async () => {
   platform = await createTestPlatform();

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Platform } from '../platform.js';
-import type { AccessClaims } from './access-tokens.js';
+import type { AccessClaims, VerifiedClaims } from './access-tokens.js';
 import { forbidden, unauthenticated } from './errors.js';
 import { requireGoodStanding } from './user-standing.js';
 
@@ -18,7 +18,7 @@ declare module 'fastify' {
 
 /**
  * `onRequest` hook for an encapsulated scope of routes that need a signed-in user.
- * Register routes inside `app.register(async (scope) => { scope.addHook('onRequest', requireUser(p)); ... })`.
+ * Routes use it through `signedInRoutes` (src/http/routes.ts).
  */
 export function requireUser(platform: Platform) {
   return async (request: FastifyRequest): Promise<void> => {
@@ -45,7 +45,7 @@ async function userFromRequest(platform: Platform, request: FastifyRequest): Pro
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match?.[1]) throw unauthenticated();
-  let claims;
+  let claims: VerifiedClaims;
   try {
     claims = await platform.accessTokens.verify(match[1]);
   } catch {

@@ -11,6 +11,9 @@ export const ErrorResponse = Type.Object(
   { description: 'Every 4xx/5xx body' },
 );
 
+/** `{ [status]: ErrorResponse }` for each error status a route answers: `response: { 200: Body, ...errorResponses(401, 422) }`. */
+export const errorResponses = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));
+
 export const HealthResponse = Type.Object({ status: Type.Literal('ok'), service: Type.String() });
 export const ReadyResponse = Type.Object({ status: Type.Literal('ready') });
 

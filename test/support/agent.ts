@@ -18,7 +18,22 @@ export function agentClient(app: App, platform: Platform, key = platform.secrets
 export async function startPersonaCall(app: App, user: TestUser, slug: string, payload: Record<string, unknown> = {}) {
   const res = await app.inject({ method: 'POST', url: `/personas/${slug}/session`, headers: user.auth, payload });
   if (res.statusCode !== 200) throw new Error(`session start ${res.statusCode}: ${res.body}`);
-  const body = res.json();
+  return startPersonaCallFrom(res);
+}
+
+/** A session start's body and its time_session_id (from the dispatch metadata in the room token). */
+/** What a persona session start answers, as the agent tests read it. */
+export interface PersonaSessionStart {
+  session_id: string;
+  room_name: string;
+  livekit_token: string;
+  premium_features_available: string[];
+  quality: string;
+  quality_downgraded: boolean;
+}
+
+export function startPersonaCallFrom(res: { json(): unknown }) {
+  const body = res.json() as PersonaSessionStart;
   const jwt = JSON.parse(Buffer.from(String(body.livekit_token).split('.')[1]!, 'base64url').toString());
   const meta = JSON.parse(jwt.roomConfig.agents[0].metadata);
   return { body, timeSessionId: meta.time_session_id as string };

@@ -1,5 +1,5 @@
 import type { Platform } from '../../src/platform.js';
-import { startBilling } from '../../src/services/time/sessions.js';
+import { startBilling } from '../../src/services/time/session-billing.js';
 
 /**
  * The user and the agent are both in a persona session's room: its billing starts now, as

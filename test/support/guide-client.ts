@@ -38,7 +38,9 @@ export function createGuideClient(app: App, globals: Record<string, unknown> = {
   const calls: Record<string, unknown[][]> = {};
   const errors: unknown[][] = [];
   const recorder = (name: string, result?: (...a: unknown[]) => unknown) => (...args: unknown[]) => {
-    (calls[name] ??= []).push(args);
+    const list = calls[name] ?? [];
+    calls[name] = list;
+    list.push(args);
     return result?.(...args);
   };
 

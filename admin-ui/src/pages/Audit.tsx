@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { query } from '../api';
-import { ErrorBox, LoadMore } from '../components/ui';
+import { type Column, PagedTable } from '../components/tables';
 import { when } from '../format';
 import { usePaged } from '../hooks';
 
@@ -18,6 +18,15 @@ interface Entry {
 
 const json = (v: unknown) => (v === null || v === undefined ? '—' : JSON.stringify(v));
 
+const columns: Column<Entry>[] = [
+  { head: 'When', cell: (a) => when(a.created_at) },
+  { head: 'Admin', cell: (a) => a.admin_email ?? <span className="muted">platform</span> },
+  { head: 'Action', className: 'mono', cell: (a) => a.action },
+  { head: 'Object', className: 'mono', cell: (a) => `${a.object_type} ${a.object_id}` },
+  { head: 'Reason', cell: (a) => a.reason },
+  { head: 'Before → after', className: 'mono small-text', cell: (a) => `${json(a.before)} → ${json(a.after)}` },
+];
+
 export function Audit() {
   const [filter, setFilter] = useState({ admin_id: '', object_type: '', object_id: '' });
   const [applied, setApplied] = useState(filter);
@@ -33,7 +42,7 @@ export function Audit() {
       <header className="page-head">
         <h1>Audit log</h1>
       </header>
-      <form className="row filters" onSubmit={(e) => (e.preventDefault(), setApplied(filter))} aria-label="Filter the audit log">
+      <form className="row filters" onSubmit={(e) => { e.preventDefault(); setApplied(filter); }} aria-label="Filter the audit log">
         {field('admin_id', 'Admin id')}
         {field('object_type', 'Object type')}
         {field('object_id', 'Object id')}
@@ -41,36 +50,7 @@ export function Audit() {
           Filter
         </button>
       </form>
-      <ErrorBox error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Admin</th>
-            <th>Action</th>
-            <th>Object</th>
-            <th>Reason</th>
-            <th>Before → after</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((a) => (
-            <tr key={a.id}>
-              <td>{when(a.created_at)}</td>
-              <td>{a.admin_email ?? <span className="muted">platform</span>}</td>
-              <td className="mono">{a.action}</td>
-              <td className="mono">
-                {a.object_type} {a.object_id}
-              </td>
-              <td>{a.reason}</td>
-              <td className="mono small-text">
-                {json(a.before)} → {json(a.after)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore hasMore={list.hasMore} onMore={() => void list.loadMore()} />
+      <PagedTable list={list} columns={columns} rowKey={(a) => a.id} />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, download, query } from '../api';
-import { ActionButton, Badge, ErrorBox, LoadMore, Section } from '../components/ui';
+import { type Column, DataTable, PagedTable, SelectFilter } from '../components/tables';
+import { ActionButton, Badge, ErrorBox, Section } from '../components/ui';
 import { money, when } from '../format';
 import { useApi, usePaged } from '../hooks';
 
@@ -39,67 +40,43 @@ interface Tier {
 function Payments() {
   const [status, setStatus] = useState('');
   const list = usePaged<Payment>(`/admin/payments${query({ status, limit: 50 })}`);
+  const columns: Column<Payment>[] = [
+    { head: 'When', cell: (p) => when(p.created_at) },
+    { head: 'User', cell: (p) => <Link href={`/users/${p.user_id}`}>{p.email}</Link> },
+    { head: 'Purpose', cell: (p) => p.purpose },
+    { head: 'Status', cell: (p) => (p.status === 'refunded' ? <Badge tone="bad">refund</Badge> : p.status) },
+    { head: 'Amount', num: true, cell: (p) => money(p.amount_cents, p.currency) },
+    {
+      head: '',
+      cell: (p) =>
+        p.status === 'succeeded' &&
+        p.purpose === 'time_card_purchase' && (
+          <ActionButton
+            small
+            destructive
+            label="Refund"
+            title={`Refund ${p.email}'s payment of ${money(p.amount_cents, p.currency)}?`}
+            description="Leave the amount empty to refund what is left. The provider refunds it; the card's time is taken back when its refund event arrives."
+            fields={[{ name: 'amount_cents', label: 'Amount in cents (optional)', type: 'number', min: 1, required: false }]}
+            onConfirm={(v) => api.post(`/admin/payments/${p.id}/refund`, { reason: v.reason, ...(v.amount_cents ? { amount_cents: Number(v.amount_cents) } : {}) })}
+            onDone={list.reload}
+          />
+        ),
+    },
+  ];
   return (
     <Section
       title="Payments and refunds"
       actions={
         <>
-          <label className="inline">
-            Status
-            <select value={status} onChange={(e) => setStatus(e.target.value)}>
-              <option value="">all</option>
-              <option value="succeeded">succeeded</option>
-              <option value="refunded">refunded</option>
-              <option value="failed">failed</option>
-            </select>
-          </label>
+          <SelectFilter label="Status" value={status} onChange={setStatus} options={{ '': 'all', succeeded: 'succeeded', refunded: 'refunded', failed: 'failed' }} />
           <button type="button" className="secondary" onClick={() => void download(`/admin/payments.csv${query({ status })}`, 'payments.csv')}>
             Export CSV
           </button>
         </>
       }
     >
-      <ErrorBox error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>User</th>
-            <th>Purpose</th>
-            <th>Status</th>
-            <th className="num">Amount</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((p) => (
-            <tr key={p.id}>
-              <td>{when(p.created_at)}</td>
-              <td>
-                <Link href={`/users/${p.user_id}`}>{p.email}</Link>
-              </td>
-              <td>{p.purpose}</td>
-              <td>{p.status === 'refunded' ? <Badge tone="bad">refund</Badge> : p.status}</td>
-              <td className="num">{money(p.amount_cents, p.currency)}</td>
-              <td>
-                {p.status === 'succeeded' && p.purpose === 'time_card_purchase' && (
-                  <ActionButton
-                    small
-                    destructive
-                    label="Refund"
-                    title={`Refund ${p.email}'s payment of ${money(p.amount_cents, p.currency)}?`}
-                    description="Leave the amount empty to refund what is left. The provider refunds it; the card's time is taken back when its refund event arrives."
-                    fields={[{ name: 'amount_cents', label: 'Amount in cents (optional)', type: 'number', min: 1, required: false }]}
-                    onConfirm={(v) => api.post(`/admin/payments/${p.id}/refund`, { reason: v.reason, ...(v.amount_cents ? { amount_cents: Number(v.amount_cents) } : {}) })}
-                    onDone={list.reload}
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore hasMore={list.hasMore} onMore={() => void list.loadMore()} />
+      <PagedTable list={list} columns={columns} rowKey={(p) => p.id} />
     </Section>
   );
 }
@@ -171,46 +148,30 @@ function NewCoupon({ onDone }: { onDone: () => void }) {
 
 function Coupons() {
   const list = usePaged<Coupon>('/admin/coupons?limit=100');
+  const columns: Column<Coupon>[] = [
+    { head: 'Code', className: 'mono', cell: (c) => c.code },
+    {
+      head: 'Description',
+      cell: (c) => (
+        <>
+          {c.description}
+          {c.new_users_only && <Badge tone="muted">new customers</Badge>}
+        </>
+      ),
+    },
+    { head: 'Discount', cell: (c) => (c.percent_off !== null ? `${c.percent_off}%` : money(c.amount_off_cents)) },
+    { head: 'Redeemed', num: true, cell: (c) => `${c.redemptions_count}${c.max_redemptions !== null ? ` / ${c.max_redemptions}` : ''}` },
+    { head: 'Valid until', cell: (c) => when(c.valid_until) },
+    { head: 'Status', cell: (c) => (c.active ? <Badge tone="good">active</Badge> : <Badge tone="muted">inactive</Badge>) },
+    {
+      head: '',
+      cell: (c) =>
+        c.active && <ActionButton small destructive label="Deactivate" title={`Deactivate ${c.code}?`} description="Nobody can redeem it any more; past redemptions stay." onConfirm={(v) => api.post(`/admin/coupons/${encodeURIComponent(c.code)}/deactivate`, { reason: v.reason })} onDone={list.reload} />,
+    },
+  ];
   return (
     <Section title="Coupons">
-      <ErrorBox error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>Code</th>
-            <th>Description</th>
-            <th>Discount</th>
-            <th className="num">Redeemed</th>
-            <th>Valid until</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((c) => (
-            <tr key={c.code} data-testid={`coupon-${c.code}`}>
-              <td className="mono">{c.code}</td>
-              <td>
-                {c.description}
-                {c.new_users_only && <Badge tone="muted">new customers</Badge>}
-              </td>
-              <td>{c.percent_off !== null ? `${c.percent_off}%` : money(c.amount_off_cents)}</td>
-              <td className="num">
-                {c.redemptions_count}
-                {c.max_redemptions !== null && ` / ${c.max_redemptions}`}
-              </td>
-              <td>{when(c.valid_until)}</td>
-              <td>{c.active ? <Badge tone="good">active</Badge> : <Badge tone="muted">inactive</Badge>}</td>
-              <td>
-                {c.active && (
-                  <ActionButton small destructive label="Deactivate" title={`Deactivate ${c.code}?`} description="Nobody can redeem it any more; past redemptions stay." onConfirm={(v) => api.post(`/admin/coupons/${encodeURIComponent(c.code)}/deactivate`, { reason: v.reason })} onDone={list.reload} />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore hasMore={list.hasMore} onMore={() => void list.loadMore()} />
+      <PagedTable list={list} columns={columns} rowKey={(c) => c.code} rowTestId={(c) => `coupon-${c.code}`} />
       <h3>New coupon</h3>
       <NewCoupon onDone={list.reload} />
     </Section>
@@ -219,51 +180,46 @@ function Coupons() {
 
 function Tiers() {
   const { data, error, reload } = useApi<{ items: Tier[] }>('/admin/pricing-tiers');
+  const columns: Column<Tier>[] = [
+    {
+      head: 'Package',
+      cell: (t) => (
+        <>
+          {t.name} <span className="muted mono">{t.id}</span>
+        </>
+      ),
+    },
+    { head: 'Price', num: true, cell: (t) => money(t.price_cents, t.currency) },
+    { head: 'Hours + bonus', num: true, cell: (t) => `${t.hours} h + ${t.bonus_minutes} min` },
+    { head: 'Status', cell: (t) => (t.active ? <Badge tone="good">on sale</Badge> : <Badge tone="muted">off sale</Badge>) },
+    {
+      head: '',
+      className: 'row',
+      cell: (t) => (
+        <>
+          <ActionButton
+            small
+            label="Edit"
+            title={`Edit ${t.name}`}
+            description="Cards already bought keep what they were sold with."
+            fields={[
+              { name: 'price_cents', label: 'Price in cents', type: 'number', min: 50, initial: String(t.price_cents) },
+              { name: 'hours', label: 'Hours', type: 'number', min: 1, initial: String(t.hours) },
+              { name: 'bonus_minutes', label: 'Bonus minutes', type: 'number', min: 0, initial: String(t.bonus_minutes) },
+            ]}
+            confirmLabel="Save"
+            onConfirm={(v) => api.patch(`/admin/pricing-tiers/${t.id}`, { price_cents: Number(v.price_cents), hours: Number(v.hours), bonus_minutes: Number(v.bonus_minutes), reason: v.reason })}
+            onDone={reload}
+          />
+          <ActionButton small destructive={t.active} label={t.active ? 'Take off sale' : 'Put on sale'} title={`${t.active ? 'Take' : 'Put'} ${t.name} ${t.active ? 'off' : 'on'} sale?`} onConfirm={(v) => api.patch(`/admin/pricing-tiers/${t.id}`, { active: !t.active, reason: v.reason })} onDone={reload} />
+        </>
+      ),
+    },
+  ];
   return (
     <Section title="Pricing tiers">
       <ErrorBox error={error} />
-      <table>
-        <thead>
-          <tr>
-            <th>Package</th>
-            <th className="num">Price</th>
-            <th className="num">Hours + bonus</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(data?.items ?? []).map((t) => (
-            <tr key={t.id}>
-              <td>
-                {t.name} <span className="muted mono">{t.id}</span>
-              </td>
-              <td className="num">{money(t.price_cents, t.currency)}</td>
-              <td className="num">
-                {t.hours} h + {t.bonus_minutes} min
-              </td>
-              <td>{t.active ? <Badge tone="good">on sale</Badge> : <Badge tone="muted">off sale</Badge>}</td>
-              <td className="row">
-                <ActionButton
-                  small
-                  label="Edit"
-                  title={`Edit ${t.name}`}
-                  description="Cards already bought keep what they were sold with."
-                  fields={[
-                    { name: 'price_cents', label: 'Price in cents', type: 'number', min: 50, initial: String(t.price_cents) },
-                    { name: 'hours', label: 'Hours', type: 'number', min: 1, initial: String(t.hours) },
-                    { name: 'bonus_minutes', label: 'Bonus minutes', type: 'number', min: 0, initial: String(t.bonus_minutes) },
-                  ]}
-                  confirmLabel="Save"
-                  onConfirm={(v) => api.patch(`/admin/pricing-tiers/${t.id}`, { price_cents: Number(v.price_cents), hours: Number(v.hours), bonus_minutes: Number(v.bonus_minutes), reason: v.reason })}
-                  onDone={reload}
-                />
-                <ActionButton small destructive={t.active} label={t.active ? 'Take off sale' : 'Put on sale'} title={`${t.active ? 'Take' : 'Put'} ${t.name} ${t.active ? 'off' : 'on'} sale?`} onConfirm={(v) => api.patch(`/admin/pricing-tiers/${t.id}`, { active: !t.active, reason: v.reason })} onDone={reload} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable columns={columns} rows={data?.items ?? []} rowKey={(t) => t.id} />
     </Section>
   );
 }

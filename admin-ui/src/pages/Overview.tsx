@@ -30,10 +30,12 @@ const shift = (d: string, days: number) => day(new Date(Date.parse(`${d}T00:00:0
 /** The API covers at most 366 days: moving one end past the other or too far moves the other along. */
 const MAX_SPAN = 365;
 const withFrom = (p: { from: string; to: string }, from: string) => {
+  // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings, which Math.min cannot compare
   const to = p.to < from ? from : p.to > shift(from, MAX_SPAN) ? shift(from, MAX_SPAN) : p.to;
   return { from, to };
 };
 const withTo = (p: { from: string; to: string }, to: string) => {
+  // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings, which Math.max cannot compare
   const from = p.from > to ? to : p.from < shift(to, -MAX_SPAN) ? shift(to, -MAX_SPAN) : p.from;
   return { from, to };
 };

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, query } from '../api';
-import { ActionButton, Badge, ErrorBox, LoadMore } from '../components/ui';
+import { type Column, PagedTable, SelectFilter } from '../components/tables';
+import { ActionButton, Badge } from '../components/ui';
 import { money, num } from '../format';
 import { usePaged } from '../hooks';
 
@@ -23,60 +24,45 @@ interface Persona {
 export function Personas() {
   const [kind, setKind] = useState('');
   const list = usePaged<Persona>(`/admin/personas${query({ kind, limit: 100 })}`);
+  const publish = (p: Persona, published: boolean) => (v: Record<string, string>) => api.patch(`/admin/personas/${p.slug}`, { published, reason: v.reason });
+  const columns: Column<Persona>[] = [
+    {
+      head: 'Persona',
+      cell: (p) => (
+        <>
+          <strong>{p.name}</strong> <span className="muted mono">{p.slug}</span>
+          {p.is_custom && (
+            <div className="muted">
+              custom, by {p.owner_email}: {p.summary}
+            </div>
+          )}
+        </>
+      ),
+    },
+    { head: 'Category', cell: (p) => p.category },
+    { head: 'Access', cell: (p) => p.access_level },
+    { head: 'Sessions', num: true, cell: (p) => num(p.sessions) },
+    { head: 'Minutes', num: true, cell: (p) => num(p.minutes) },
+    { head: 'Rating', num: true, cell: (p) => (p.rating === null ? '—' : `${p.rating.toFixed(2)} (${p.rating_count})`) },
+    { head: 'Revenue', num: true, cell: (p) => money(p.revenue_cents) },
+    { head: 'Status', cell: (p) => (p.published ? <Badge tone="good">published</Badge> : <Badge tone="muted">unpublished</Badge>) },
+    {
+      head: '',
+      cell: (p) =>
+        p.published ? (
+          <ActionButton small destructive label={p.is_custom ? 'Take down' : 'Unpublish'} title={`${p.is_custom ? 'Take down' : 'Unpublish'} ${p.name}?`} description="It leaves the catalogue and no new session can start with it, not even by its owner." onConfirm={publish(p, false)} onDone={list.reload} />
+        ) : (
+          <ActionButton small label="Publish" title={`Publish ${p.name}?`} onConfirm={publish(p, true)} onDone={list.reload} />
+        ),
+    },
+  ];
   return (
     <>
       <header className="page-head">
         <h1>Personas</h1>
-        <label className="inline">
-          Show
-          <select value={kind} onChange={(e) => setKind(e.target.value)}>
-            <option value="">all</option>
-            <option value="catalogue">catalogue</option>
-            <option value="custom">custom (for review)</option>
-          </select>
-        </label>
+        <SelectFilter label="Show" value={kind} onChange={setKind} options={{ '': 'all', catalogue: 'catalogue', custom: 'custom (for review)' }} />
       </header>
-      <ErrorBox error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>Persona</th>
-            <th>Category</th>
-            <th>Access</th>
-            <th className="num">Sessions</th>
-            <th className="num">Minutes</th>
-            <th className="num">Rating</th>
-            <th className="num">Revenue</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((p) => (
-            <tr key={p.slug}>
-              <td>
-                <strong>{p.name}</strong> <span className="muted mono">{p.slug}</span>
-                {p.is_custom && <div className="muted">custom, by {p.owner_email}: {p.summary}</div>}
-              </td>
-              <td>{p.category}</td>
-              <td>{p.access_level}</td>
-              <td className="num">{num(p.sessions)}</td>
-              <td className="num">{num(p.minutes)}</td>
-              <td className="num">{p.rating === null ? '—' : `${p.rating.toFixed(2)} (${p.rating_count})`}</td>
-              <td className="num">{money(p.revenue_cents)}</td>
-              <td>{p.published ? <Badge tone="good">published</Badge> : <Badge tone="muted">unpublished</Badge>}</td>
-              <td>
-                {p.published ? (
-                  <ActionButton small destructive label={p.is_custom ? 'Take down' : 'Unpublish'} title={`${p.is_custom ? 'Take down' : 'Unpublish'} ${p.name}?`} description="It leaves the catalogue and no new session can start with it, not even by its owner." onConfirm={(v) => api.patch(`/admin/personas/${p.slug}`, { published: false, reason: v.reason })} onDone={list.reload} />
-                ) : (
-                  <ActionButton small label="Publish" title={`Publish ${p.name}?`} onConfirm={(v) => api.patch(`/admin/personas/${p.slug}`, { published: true, reason: v.reason })} onDone={list.reload} />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore hasMore={list.hasMore} onMore={() => void list.loadMore()} />
+      <PagedTable list={list} columns={columns} rowKey={(p) => p.slug} />
     </>
   );
 }

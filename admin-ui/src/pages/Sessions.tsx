@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, download, query } from '../api';
-import { ActionButton, Badge, ErrorBox, LoadMore } from '../components/ui';
+import { type Column, PagedTable } from '../components/tables';
+import { ActionButton, Badge } from '../components/ui';
 import { minutes, when } from '../format';
 import { usePaged } from '../hooks';
 
@@ -28,6 +29,23 @@ export function Sessions() {
   const [status, setStatus] = useState<'active' | ''>('active');
   const list = usePaged<Session>(`/admin/sessions${query({ status, limit: 50 })}`);
   const extraKeys = [...new Set(list.items.flatMap((s) => Object.keys(s.extra)))].sort();
+  const columns: Column<Session>[] = [
+    { head: 'Started', cell: (s) => when(s.started_at) },
+    { head: 'User', cell: (s) => <Link href={`/users/${s.user_id}`}>{s.email}</Link> },
+    { head: 'Persona', cell: (s) => s.persona_slug ?? '—' },
+    { head: 'Status', cell: (s) => (s.status === 'active' ? <Badge tone="warn">live</Badge> : 'completed') },
+    { head: 'Billed', num: true, cell: (s) => minutes(s.billed_seconds) },
+    { head: 'Charged', num: true, cell: (s) => minutes(s.charged_seconds) },
+    { head: 'Ended because', cell: (s) => s.end_reason ?? '—' },
+    ...extraKeys.map((k): Column<Session> => ({ head: label(k), cell: (s) => show(s.extra[k]) })),
+    {
+      head: '',
+      cell: (s) =>
+        s.status === 'active' && (
+          <ActionButton small destructive label="End" title={`End ${s.email}'s session now?`} description="Billed up to now; its LiveKit room is closed." onConfirm={(v) => api.post(`/admin/sessions/${s.id}/end`, { reason: v.reason })} onDone={list.reload} />
+        ),
+    },
+  ];
   return (
     <>
       <header className="page-head">
@@ -44,55 +62,7 @@ export function Sessions() {
           Recent
         </button>
       </div>
-      <ErrorBox error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>Started</th>
-            <th>User</th>
-            <th>Persona</th>
-            <th>Status</th>
-            <th className="num">Billed</th>
-            <th className="num">Charged</th>
-            <th>Ended because</th>
-            {extraKeys.map((k) => (
-              <th key={k}>{label(k)}</th>
-            ))}
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((s) => (
-            <tr key={s.id}>
-              <td>{when(s.started_at)}</td>
-              <td>
-                <Link href={`/users/${s.user_id}`}>{s.email}</Link>
-              </td>
-              <td>{s.persona_slug ?? '—'}</td>
-              <td>{s.status === 'active' ? <Badge tone="warn">live</Badge> : 'completed'}</td>
-              <td className="num">{minutes(s.billed_seconds)}</td>
-              <td className="num">{minutes(s.charged_seconds)}</td>
-              <td>{s.end_reason ?? '—'}</td>
-              {extraKeys.map((k) => (
-                <td key={k}>{show(s.extra[k])}</td>
-              ))}
-              <td>
-                {s.status === 'active' && (
-                  <ActionButton small destructive label="End" title={`End ${s.email}'s session now?`} description="Billed up to now; its LiveKit room is closed." onConfirm={(v) => api.post(`/admin/sessions/${s.id}/end`, { reason: v.reason })} onDone={list.reload} />
-                )}
-              </td>
-            </tr>
-          ))}
-          {!list.loading && list.items.length === 0 && (
-            <tr>
-              <td colSpan={8 + extraKeys.length} className="muted">
-                {status === 'active' ? 'Nobody is in a session right now.' : 'No sessions yet.'}
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-      <LoadMore hasMore={list.hasMore} onMore={() => void list.loadMore()} />
+      <PagedTable list={list} columns={columns} rowKey={(s) => s.id} empty={status === 'active' ? 'Nobody is in a session right now.' : 'No sessions yet.'} />
     </>
   );
 }

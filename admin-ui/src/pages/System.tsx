@@ -1,15 +1,17 @@
+import { DataTable } from '../components/tables';
 import { Badge, ErrorBox, Section } from '../components/ui';
 import { num, when } from '../format';
 import { useApi } from '../hooks';
 
+interface Service {
+  name: string;
+  url: string;
+  health: string;
+  ready: string;
+  metrics: { requests_total: number; client_errors_total: number; server_errors_total: number; uptime_seconds: number | null; requests_per_minute: number | null; server_errors_per_minute: number | null } | null;
+}
 interface SystemBody {
-  services: {
-    name: string;
-    url: string;
-    health: string;
-    ready: string;
-    metrics: { requests_total: number; client_errors_total: number; server_errors_total: number; uptime_seconds: number | null; requests_per_minute: number | null; server_errors_per_minute: number | null } | null;
-  }[];
+  services: Service[];
   database: { kind: string; status: string };
   migrations: { version: string; applied_at: string }[];
   payments: string;
@@ -47,36 +49,21 @@ export function System() {
             </div>
           </div>
           <Section title="Services">
-            <table>
-              <thead>
-                <tr>
-                  <th>Service</th>
-                  <th>URL</th>
-                  <th>Health</th>
-                  <th>Ready</th>
-                  <th className="num">Requests</th>
-                  <th className="num">Per minute</th>
-                  <th className="num">4xx</th>
-                  <th className="num">5xx</th>
-                  <th className="num">Up (s)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.services.map((s) => (
-                  <tr key={s.name}>
-                    <td>{s.name}</td>
-                    <td className="mono">{s.url}</td>
-                    <td>{state(s.health)}</td>
-                    <td>{state(s.ready)}</td>
-                    <td className="num">{num(s.metrics?.requests_total)}</td>
-                    <td className="num">{num(s.metrics?.requests_per_minute)}</td>
-                    <td className="num">{num(s.metrics?.client_errors_total)}</td>
-                    <td className="num">{num(s.metrics?.server_errors_total)}</td>
-                    <td className="num">{num(s.metrics?.uptime_seconds)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              columns={[
+                { head: 'Service', cell: (s: Service) => s.name },
+                { head: 'URL', className: 'mono', cell: (s: Service) => s.url },
+                { head: 'Health', cell: (s: Service) => state(s.health) },
+                { head: 'Ready', cell: (s: Service) => state(s.ready) },
+                { head: 'Requests', num: true, cell: (s: Service) => num(s.metrics?.requests_total) },
+                { head: 'Per minute', num: true, cell: (s: Service) => num(s.metrics?.requests_per_minute) },
+                { head: '4xx', num: true, cell: (s: Service) => num(s.metrics?.client_errors_total) },
+                { head: '5xx', num: true, cell: (s: Service) => num(s.metrics?.server_errors_total) },
+                { head: 'Up (s)', num: true, cell: (s: Service) => num(s.metrics?.uptime_seconds) },
+              ]}
+              rows={data.services}
+              rowKey={(s) => s.name}
+            />
           </Section>
           <Section title="Migrations">
             <ul className="columns">

@@ -1,5 +1,6 @@
 import { Link } from 'wouter';
 import { api } from '../api';
+import { DataTable } from '../components/tables';
 import { ActionButton, Badge, ErrorBox, Section, Stat } from '../components/ui';
 import { minutes, money, when } from '../format';
 import { useApi } from '../hooks';
@@ -48,14 +49,6 @@ interface Detail {
   subscription: { plan_id: string; status: string; current_period_end: string | null } | null;
   ad_rewards: { id: string; reward_type: string; time_reward_seconds: number | null; discount_percent: number | null; created_at: string }[];
 }
-
-const Empty = ({ cols }: { cols: number }) => (
-  <tr>
-    <td colSpan={cols} className="muted">
-      None.
-    </td>
-  </tr>
-);
 
 export function UserDetail({ id }: { id: string }) {
   const { data: u, error, reload } = useApi<Detail>(`/admin/users/${encodeURIComponent(id)}`);
@@ -108,103 +101,71 @@ export function UserDetail({ id }: { id: string }) {
           />
         }
       >
-        <table>
-          <thead>
-            <tr>
-              <th>Card</th>
-              <th>Kind</th>
-              <th>Status</th>
-              <th className="num">Remaining / total</th>
-              <th className="num">Paid</th>
-              <th>Expires</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {u.cards.length === 0 && <Empty cols={7} />}
-            {u.cards.map((c) => (
-              <tr key={c.id}>
-                <td className="mono">{c.id}</td>
-                <td>{c.kind}</td>
-                <td>{c.status}</td>
-                <td className="num">
-                  {minutes(c.remaining_seconds)} / {minutes(c.total_seconds)}
-                </td>
-                <td className="num">{c.amount_cents ? money(c.amount_cents) : '—'}</td>
-                <td>{when(c.expires_at)}</td>
-                <td>
-                  {c.status === 'active' && c.held && c.remaining_seconds > 0 && (
-                    <ActionButton
-                      small
-                      label="Void"
-                      title="Void the unspent time on this card?"
-                      description={`${minutes(c.remaining_seconds)} leave the balance; what was spent stays spent.`}
-                      destructive
-                      onConfirm={(v) => api.post(`/admin/cards/${c.id}/void`, { reason: v.reason })}
-                      onDone={reload}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          columns={[
+            { head: 'Card', className: 'mono', cell: (c: Card) => c.id },
+            { head: 'Kind', cell: (c: Card) => c.kind },
+            { head: 'Status', cell: (c: Card) => c.status },
+            { head: 'Remaining / total', num: true, cell: (c: Card) => `${minutes(c.remaining_seconds)} / ${minutes(c.total_seconds)}` },
+            { head: 'Paid', num: true, cell: (c: Card) => (c.amount_cents ? money(c.amount_cents) : '—') },
+            { head: 'Expires', cell: (c: Card) => when(c.expires_at) },
+            {
+              head: '',
+              cell: (c: Card) =>
+                c.status === 'active' &&
+                c.held &&
+                c.remaining_seconds > 0 && (
+                  <ActionButton
+                    small
+                    label="Void"
+                    title="Void the unspent time on this card?"
+                    description={`${minutes(c.remaining_seconds)} leave the balance; what was spent stays spent.`}
+                    destructive
+                    onConfirm={(v) => api.post(`/admin/cards/${c.id}/void`, { reason: v.reason })}
+                    onDone={reload}
+                  />
+                ),
+            },
+          ]}
+          rows={u.cards}
+          rowKey={(c) => c.id}
+          empty="None."
+        />
       </Section>
       <Section title="Sessions">
-        <table>
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Persona</th>
-              <th>Status</th>
-              <th className="num">Billed</th>
-              <th className="num">Charged</th>
-              <th>Ended because</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {u.sessions.length === 0 && <Empty cols={7} />}
-            {u.sessions.map((s) => (
-              <tr key={s.id}>
-                <td>{when(s.started_at)}</td>
-                <td>{s.persona_slug ?? '—'}</td>
-                <td>{s.status === 'active' ? <Badge tone="warn">live</Badge> : s.status}</td>
-                <td className="num">{minutes(s.billed_seconds)}</td>
-                <td className="num">{minutes(s.charged_seconds)}</td>
-                <td>{s.end_reason ?? '—'}</td>
-                <td>
-                  {s.status === 'active' && (
-                    <ActionButton small destructive label="End" title="End this session now?" description="Billed up to now; its LiveKit room is closed." onConfirm={(v) => api.post(`/admin/sessions/${s.id}/end`, { reason: v.reason })} onDone={reload} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          columns={[
+            { head: 'Started', cell: (s: Session) => when(s.started_at) },
+            { head: 'Persona', cell: (s: Session) => s.persona_slug ?? '—' },
+            { head: 'Status', cell: (s: Session) => (s.status === 'active' ? <Badge tone="warn">live</Badge> : s.status) },
+            { head: 'Billed', num: true, cell: (s: Session) => minutes(s.billed_seconds) },
+            { head: 'Charged', num: true, cell: (s: Session) => minutes(s.charged_seconds) },
+            { head: 'Ended because', cell: (s: Session) => s.end_reason ?? '—' },
+            {
+              head: '',
+              cell: (s: Session) =>
+                s.status === 'active' && (
+                  <ActionButton small destructive label="End" title="End this session now?" description="Billed up to now; its LiveKit room is closed." onConfirm={(v) => api.post(`/admin/sessions/${s.id}/end`, { reason: v.reason })} onDone={reload} />
+                ),
+            },
+          ]}
+          rows={u.sessions}
+          rowKey={(s) => s.id}
+          empty="None."
+        />
       </Section>
       <Section title="Payments">
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Purpose</th>
-              <th>Status</th>
-              <th className="num">Amount</th>
-            </tr>
-          </thead>
-          <tbody>
-            {u.payments.length === 0 && <Empty cols={4} />}
-            {u.payments.map((p) => (
-              <tr key={p.id}>
-                <td>{when(p.created_at)}</td>
-                <td>{p.purpose}</td>
-                <td>{p.status}</td>
-                <td className="num">{money(p.amount_cents, p.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          columns={[
+            { head: 'When', cell: (p: Payment) => when(p.created_at) },
+            { head: 'Purpose', cell: (p: Payment) => p.purpose },
+            { head: 'Status', cell: (p: Payment) => p.status },
+            { head: 'Amount', num: true, cell: (p: Payment) => money(p.amount_cents, p.currency) },
+          ]}
+          rows={u.payments}
+          rowKey={(p) => p.id}
+          empty="None."
+        />
       </Section>
       <Section title="Ad rewards">
         {u.ad_rewards.length === 0 ? (

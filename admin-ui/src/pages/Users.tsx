@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { download, query } from '../api';
-import { Badge, ErrorBox, LoadMore } from '../components/ui';
+import { type Column, PagedTable } from '../components/tables';
+import { Badge } from '../components/ui';
 import { minutes, when } from '../format';
 import { usePaged } from '../hooks';
 
@@ -15,6 +16,16 @@ export interface UserSummary {
   last_login: string | null;
   balance_seconds: number;
 }
+
+const columns: Column<UserSummary>[] = [
+  { head: 'Email', cell: (u) => <Link href={`/users/${u.id}`}>{u.email}</Link> },
+  { head: 'Name', cell: (u) => u.full_name },
+  { head: 'Role', cell: (u) => (u.role === 'admin' ? <Badge tone="warn">admin</Badge> : 'user') },
+  { head: 'Status', cell: (u) => (u.status === 'active' ? <Badge tone="good">active</Badge> : <Badge tone="bad">disabled</Badge>) },
+  { head: 'Balance', num: true, cell: (u) => minutes(u.balance_seconds) },
+  { head: 'Joined', cell: (u) => when(u.created_at) },
+  { head: 'Last sign-in', cell: (u) => when(u.last_login) },
+];
 
 export function Users() {
   const [text, setText] = useState('');
@@ -33,49 +44,13 @@ export function Users() {
           Export CSV
         </button>
       </header>
-      <form role="search" onSubmit={(e) => (e.preventDefault(), setQ(text.trim()))}>
+      <form role="search" onSubmit={(e) => { e.preventDefault(); setQ(text.trim()); }}>
         <label className="search">
           Search users
           <input type="search" placeholder="Part of an email or name" value={text} onChange={(e) => setText(e.target.value)} autoFocus />
         </label>
       </form>
-      <ErrorBox error={list.error} />
-      <table>
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th className="num">Balance</th>
-            <th>Joined</th>
-            <th>Last sign-in</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.items.map((u) => (
-            <tr key={u.id}>
-              <td>
-                <Link href={`/users/${u.id}`}>{u.email}</Link>
-              </td>
-              <td>{u.full_name}</td>
-              <td>{u.role === 'admin' ? <Badge tone="warn">admin</Badge> : 'user'}</td>
-              <td>{u.status === 'active' ? <Badge tone="good">active</Badge> : <Badge tone="bad">disabled</Badge>}</td>
-              <td className="num">{minutes(u.balance_seconds)}</td>
-              <td>{when(u.created_at)}</td>
-              <td>{when(u.last_login)}</td>
-            </tr>
-          ))}
-          {!list.loading && list.items.length === 0 && (
-            <tr>
-              <td colSpan={7} className="muted">
-                No user matches “{q}”.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-      <LoadMore hasMore={list.hasMore} onMore={() => void list.loadMore()} />
+      <PagedTable list={list} columns={columns} rowKey={(u) => u.id} empty={<>No user matches “{q}”.</>} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import type { Platform } from '../../platform.js';
 import type { UserRow } from '../auth/users.js';
 import { endSubscriptionNow } from '../monetization/subscriptions.js';
 import { closeQueuedRooms, queueRoomDeletion } from '../time/room-closing.js';
-import { endByIdIn } from '../time/sessions.js';
+import { endByIdIn } from '../time/session-billing.js';
 
 /** What a deleted user's own texts become (the columns need some text). */
 const WIPED = 'Deleted';

@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
+import type { FastifyRequest } from 'fastify';
 import { currentUser } from '../../http/authenticate.js';
 import { withIdempotency } from '../../http/idempotency.js';
 import { bearerSecurity } from '../../http/schemas.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { createCoupon, deactivateCoupon, patchTier, refundPayment } from './money.js';
 import { patchPersona } from './personas.js';
@@ -15,9 +15,7 @@ const security = bearerSecurity;
 const actor = (request: FastifyRequest, reason: string): Actor => ({ adminId: currentUser(request).id, reason: reason.trim() });
 
 /** What an admin changes. Each action writes its audit entry in the transaction of the change. */
-export const actionRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
-  const app = root as unknown as TypedApp;
-
+export const actionRoutes = (platform: Platform): RoutePlugin => publicRoutes(async (app) => {
   app.post(
     '/admin/users/:id/grants',
     { schema: { tags, security, summary: 'Credit minutes (an admin_grant card); Idempotency-Key honoured', params: S.IdParams, body: S.GrantBody, response: { 200: S.GrantResponse, ...S.errors(404, 409, 422) } } },
@@ -98,4 +96,4 @@ export const actionRoutes = (platform: Platform): FastifyPluginAsync => async (r
     { schema: { tags, security, summary: 'Deliver a failed simulated event again (applied once, however often replayed)', params: S.IdParams, body: S.ReasonBody, response: { 200: S.ReplayResponse, ...S.errors(404, 409, 422) } } },
     async (request) => replayWebhook(platform, actor(request, request.body.reason), request.params.id),
   );
-};
+});

@@ -1,12 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
+import type { FastifyReply } from 'fastify';
 import { bearerSecurity } from '../../http/schemas.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { listPayments, paymentBody, paymentCursor } from './money.js';
 import { toPage } from './page.js';
 import * as S from './schemas.js';
-import { adminSessionBody, listAdminSessions, sessionCursor } from './sessions.js';
+import { adminSessionBody, listAdminSessions, sessionCursor } from './session-list.js';
 import { listUsers, userBody, userCursor } from './users.js';
 
 const tags = ['admin'];
@@ -36,9 +36,7 @@ const flat = (v: unknown): string => (v === null || v === undefined ? '' : typeo
 const csvResponse = { 200: { content: { 'text/csv': { schema: { type: 'string' } } } }, ...S.errors(422) };
 
 /** CSV downloads of the users, payments and sessions lists, with the same filters. */
-export const exportRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
-  const app = root as unknown as TypedApp;
-
+export const exportRoutes = (platform: Platform): RoutePlugin => publicRoutes(async (app) => {
   app.get(
     '/admin/users.csv',
     { schema: { tags, security, summary: 'Users as CSV (same q as the list)', querystring: S.UserQuery, response: csvResponse } },
@@ -64,4 +62,4 @@ export const exportRoutes = (platform: Platform): FastifyPluginAsync => async (r
       sendCsv(reply, 'sessions', ['id', 'started_at', 'ended_at', 'status', 'user_id', 'email', 'persona_slug', 'room_name', 'billed_seconds', 'charged_seconds', 'end_reason', 'extra'], async (c) =>
         toPage(await listAdminSessions(platform.db, request.query, PAGE, c), PAGE, sessionCursor, adminSessionBody)),
   );
-};
+});

@@ -1,6 +1,7 @@
 import compress from '@fastify/compress';
 import type { FastifyPluginAsync } from 'fastify';
 import { requireAdmin } from '../../http/authenticate.js';
+import { guardedRoutes } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import type { ServiceModule } from '../service.js';
 import { actionRoutes } from './action-routes.js';
@@ -26,12 +27,11 @@ export interface AdminOptions {
  */
 export const adminPort = (platform: Platform, opts: AdminOptions): FastifyPluginAsync => async (app) => {
   await app.register(compress, { threshold: 1024 });
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', requireAdmin(platform));
+  await app.register(guardedRoutes(requireAdmin(platform), async (scope) => {
     await scope.register(readRoutes(platform, opts.targets));
     await scope.register(actionRoutes(platform));
     await scope.register(exportRoutes(platform));
-  });
+  }));
   if (opts.signInRoutes) await app.register(opts.signInRoutes);
   await app.register(panelRoutes(platform.log, opts.panelDist));
 };

@@ -1,5 +1,3 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
 import { currentUser } from '../../http/authenticate.js';
 import { bearerSecurity } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
@@ -9,19 +7,18 @@ import { overview, overviewPeriod } from './overview.js';
 import { toPage } from './page.js';
 import { adminPersonaBody, listAdminPersonas, personaCursor } from './personas.js';
 import * as S from './schemas.js';
-import { adminSessionBody, listAdminSessions, sessionCursor } from './sessions.js';
+import { adminSessionBody, listAdminSessions, sessionCursor } from './session-list.js';
 import { systemStatus, type ServiceTarget } from './system.js';
 import { listUsers, userBody, userCursor, userDetail } from './users.js';
 import { notFound } from '../../http/errors.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import { listWebhooks, webhookBody, webhookCursor } from './webhooks.js';
 
 const tags = ['admin'];
 const security = bearerSecurity;
 
 /** What the panel reads: every list pages with `limit` and `cursor`. */
-export const readRoutes = (platform: Platform, targets: () => Promise<ServiceTarget[]>): FastifyPluginAsync => async (root) => {
-  const app = root as unknown as TypedApp;
-
+export const readRoutes = (platform: Platform, targets: () => Promise<ServiceTarget[]>): RoutePlugin => publicRoutes(async (app) => {
   app.get('/admin/me', { schema: { tags, security, summary: 'The signed-in administrator', response: { 200: S.MeResponse, ...S.errors() } } }, async (request) => {
     const u = currentUser(request);
     return { id: u.id, email: u.email, role: 'admin' as const };
@@ -120,4 +117,4 @@ export const readRoutes = (platform: Platform, targets: () => Promise<ServiceTar
       return toPage(await listAudit(platform.db, filter, limit, cursor), limit, auditCursor, auditBody);
     },
   );
-};
+});

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ErrorResponse, Nullable, NullableTimestamp, Timestamp } from '../../http/schemas.js';
+import { errorResponses, Nullable, NullableTimestamp, Timestamp } from '../../http/schemas.js';
 import { Page, PageQuery } from './page.js';
 
 /** What the admin typed to explain an action; it goes into the audit entry. */
@@ -11,7 +11,7 @@ export const Json = Type.Record(Type.String(), Type.Unknown());
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', description: 'YYYY-MM-DD (UTC)' });
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 export const IdParams = Type.Object({ id: Id });
-export const errors = (...codes: number[]) => Object.fromEntries([401, 403, ...codes].map((c) => [c, ErrorResponse]));
+export const errors = (...codes: number[]) => errorResponses(401, 403, ...codes);
 
 export const MeResponse = Type.Object({ id: Type.String(), email: Type.String(), role: Type.Literal('admin') });
 

@@ -7,7 +7,7 @@ import { CARD_VALIDITY_DAYS } from '../time/cards.js';
 import { lockUser } from '../../db/locks.js';
 import { getBalance, grantSeconds, voidUnspentSeconds } from '../time/ledger.js';
 import { closeQueuedRooms, queueRoomDeletion } from '../time/room-closing.js';
-import { endByIdIn } from '../time/sessions.js';
+import { endByIdIn } from '../time/session-billing.js';
 import { writeAudit } from './audit.js';
 
 /** Who acts and why: every admin action carries both into its audit entry. */

@@ -1,12 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
-import { currentUser, requireUser } from '../../http/authenticate.js';
+import { currentUser } from '../../http/authenticate.js';
 import { conflict, unauthenticated, validationFailed } from '../../http/errors.js';
-import { bearerSecurity } from '../../http/schemas.js';
+import { bearerSecurity, errorResponses } from '../../http/schemas.js';
+import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { checkDateOfBirth } from './date-of-birth.js';
 import { claimRoom } from './rooms.js';
-import { errorResponses, JwksResponse, MeResponse, RoomTokenBody, RoomTokenResponse, UpdateMeBody } from './schemas.js';
+import { JwksResponse, MeResponse, RoomTokenBody, RoomTokenResponse, UpdateMeBody } from './schemas.js';
 import { findUserById, updateProfile, type UserRow } from './users.js';
 
 const tags = ['auth'];
@@ -26,11 +25,8 @@ export function meBody(user: UserRow) {
 }
 
 /** The signed-in user's own account and room tokens. */
-export function accountRoutes(platform: Platform): FastifyPluginAsync {
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireUser(platform));
-
+export function accountRoutes(platform: Platform): RoutePlugin {
+  return signedInRoutes(platform, async (app) => {
     app.get(
       '/auth/me',
       { schema: { tags, summary: 'The signed-in user', security: bearerSecurity, response: { 200: MeResponse, ...errors(401) } } },
@@ -97,11 +93,11 @@ export function accountRoutes(platform: Platform): FastifyPluginAsync {
         return { livekit_token: token, livekit_url: platform.livekit.url, room_name: roomName, session_id: room.id };
       },
     );
-  };
+  });
 }
 
 /** Public keys that verify access tokens, for services deployed apart from Auth. */
-export function jwksRoutes(platform: Platform): FastifyPluginAsync {
+export function jwksRoutes(platform: Platform): RoutePlugin {
   return async (app) => {
     app.get('/.well-known/jwks.json', { schema: { tags, summary: 'Access-token verification keys (JWKS)', response: { 200: JwksResponse } } }, async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');

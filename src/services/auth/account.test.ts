@@ -66,11 +66,11 @@ describe('register', () => {
 
   it('accepts a 128-character password and does not truncate it', async () => {
     const e = email();
-    const password = 'p'.repeat(127) + 'q';
+    const password = `${'p'.repeat(127)}q`;
     expect((await register({ email: e, password, full_name: 'E' })).statusCode).toBe(201);
     const login = (pw: string) => app.inject({ method: 'POST', url: '/auth/login', payload: { email: e, password: pw }, remoteAddress: from() });
     expect((await login(password)).statusCode).toBe(200);
-    expect((await login('p'.repeat(127) + 'r')).statusCode).toBe(401);
+    expect((await login(`${'p'.repeat(127)}r`)).statusCode).toBe(401);
   });
 
   it('records a valid date of birth and refuses unreal or future ones', async () => {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorResponse, Nullable, NullableTimestamp, Timestamp } from '../../http/schemas.js';
+import { Nullable, NullableTimestamp, Timestamp } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { REFRESH_TOKEN_PATTERN } from './refresh-tokens.js';
 import { ROOM_NAME_PATTERN } from './rooms.js';
@@ -69,6 +69,3 @@ export const JwksResponse = Type.Object({
     Type.Object({ kty: Type.String(), kid: Type.String(), alg: JwkString, use: JwkString, crv: JwkString, x: JwkString, y: JwkString }),
   ),
 });
-
-/** `{ [status]: ErrorResponse }` for each error status a route answers. */
-export const errorResponses = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorResponse]));

@@ -1,14 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { AppError, conflict, rateLimited, unauthenticated } from '../../http/errors.js';
-import type { TypedApp } from '../../http/app.js';
 import type { Platform } from '../../platform.js';
 import { checkDateOfBirth } from './date-of-birth.js';
 import { loginFailuresFor } from './login-failures.js';
 import { checkPassword, dummyPasswordHash, hashPassword } from './passwords.js';
 import { requireGoodStanding } from '../../http/user-standing.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
+import { errorResponses } from '../../http/schemas.js';
 import { revokeFamilyOf, rotateRefreshToken } from './refresh-tokens.js';
-import { errorResponses, LoginBody, LoginResponse, RefreshBody, RegisterBody } from './schemas.js';
-import { newSession, sessionBody } from './sessions.js';
+import { LoginBody, LoginResponse, RefreshBody, RegisterBody } from './schemas.js';
+import { newSession, sessionBody } from './login-body.js';
 import { findUserByEmail, findUserById, insertUser, newUserId, recordLogin, type UserRow } from './users.js';
 
 const tags = ['auth'];
@@ -20,17 +20,19 @@ export interface SessionHooks {
 }
 
 /** Register, login, refresh and logout: the routes that hand out or revoke credentials. */
-export function sessionRoutes(platform: Platform, hooks: SessionHooks = {}): FastifyPluginAsync {
+export function sessionRoutes(platform: Platform, hooks: SessionHooks = {}): RoutePlugin {
   const failures = loginFailuresFor(platform);
   const perIp = { rateLimit: { max: platform.config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } };
 
   // A store outage must not lock everyone out; like the per-IP limiter, fail open and say so.
   const storeDown = (err: Error) => platform.log.warn({ err: err.message }, 'login failure store unavailable');
-  const attempt = (email: string) => failures.attempt(email).catch((err: Error) => (storeDown(err), 0));
+  const attempt = (email: string) => failures.attempt(email).catch((err: Error) => {
+    storeDown(err);
+    return 0;
+  });
   const succeeded = (email: string) => failures.succeeded(email).catch(storeDown);
 
-  return async (root) => {
-    const app = root as unknown as TypedApp;
+  return publicRoutes(async (app) => {
     // The first unknown-email login must not pay for computing the dummy hash.
     await dummyPasswordHash();
 
@@ -127,7 +129,7 @@ export function sessionRoutes(platform: Platform, hooks: SessionHooks = {}): Fas
         return reply.status(204).send();
       },
     );
-  };
+  });
 }
 
 const REFRESH_REFUSALS = {

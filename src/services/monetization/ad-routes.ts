@@ -1,18 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { currentUser, requireUser } from '../../http/authenticate.js';
-import type { TypedApp } from '../../http/app.js';
+import { currentUser } from '../../http/authenticate.js';
 import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
 import { withIdempotency } from '../../http/idempotency.js';
+import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { DEFAULT_REWARD_TYPE, adConfigBody, adViewBody, recordAdView } from './ads.js';
 import { AdConfigResponse, AdViewedBody, AdViewedResponse } from './schemas.js';
 import { getUserTier } from './tier.js';
 
-export function adRoutes(platform: Platform): FastifyPluginAsync {
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireUser(platform));
-
+export function adRoutes(platform: Platform): RoutePlugin {
+  return signedInRoutes(platform, async (app) => {
     app.get(
       '/ads/config',
       {
@@ -58,5 +54,5 @@ export function adRoutes(platform: Platform): FastifyPluginAsync {
         });
       },
     );
-  };
+  });
 }

@@ -1,7 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { currentUser, requireUser } from '../../http/authenticate.js';
-import type { TypedApp } from '../../http/app.js';
+import { currentUser } from '../../http/authenticate.js';
 import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
+import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { checkCoupon, couponMessage, normalizeCode } from '../coupons/coupons.js';
 import { CouponParams, CouponQuery, CouponResponse } from './schemas.js';
@@ -9,11 +8,8 @@ import { CouponParams, CouponQuery, CouponResponse } from './schemas.js';
 /** Guessing codes costs requests: a few per minute per user. */
 export const COUPON_CHECKS_PER_MINUTE = 10;
 
-export function couponRoutes(platform: Platform): FastifyPluginAsync {
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireUser(platform));
-
+export function couponRoutes(platform: Platform): RoutePlugin {
+  return signedInRoutes(platform, async (app) => {
     app.get(
       '/coupons/validate/:code',
       {
@@ -54,5 +50,5 @@ export function couponRoutes(platform: Platform): FastifyPluginAsync {
         };
       },
     );
-  };
+  });
 }

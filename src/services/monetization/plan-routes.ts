@@ -1,14 +1,12 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
 import type { Platform } from '../../platform.js';
 import { notFound } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { defaultPlanForTier, findPlan, listPlans, planBody } from './plans.js';
 import { PlansResponse, SubscribeStepQuery, SubscribeStepResponse } from './schemas.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 
-export function planRoutes(platform: Platform): FastifyPluginAsync {
-  return async (root) => {
-    const app = root as unknown as TypedApp;
+export function planRoutes(platform: Platform): RoutePlugin {
+  return publicRoutes(async (app) => {
     app.get(
       '/plans',
       { schema: { tags: ['subscriptions'], summary: 'Subscription plans on sale', response: { 200: PlansResponse } } },
@@ -28,7 +26,7 @@ export function planRoutes(platform: Platform): FastifyPluginAsync {
       async (request) => {
         const { tier, plan: planId } = request.query;
         const plan = planId ? await findPlan(platform.db, planId) : await defaultPlanForTier(platform.db, tier);
-        if (!plan || !plan.active || plan.tier !== tier) throw notFound(`There is no ${tier} plan "${planId ?? ''}" on sale; GET /plans lists them.`);
+        if (!plan?.active || plan.tier !== tier) throw notFound(`There is no ${tier} plan "${planId ?? ''}" on sale; GET /plans lists them.`);
         return {
           tier,
           plan: planBody(plan),
@@ -37,5 +35,5 @@ export function planRoutes(platform: Platform): FastifyPluginAsync {
         };
       },
     );
-  };
+  });
 }

@@ -32,7 +32,7 @@ export async function changePlan(platform: Platform, userId: string, planId: str
   const row = await paidSubscription(platform, userId);
   if (row.plan_id === planId) throw conflict(`You are already on ${planId}.`);
   const [from, to] = await Promise.all([findPlan(platform.db, row.plan_id), findPlan(platform.db, planId)]);
-  if (!to || !to.active) throw notFound(`There is no plan "${planId}" on sale; GET /plans lists them.`);
+  if (!to?.active) throw notFound(`There is no plan "${planId}" on sale; GET /plans lists them.`);
   if (!from || from.tier !== to.tier) throw conflict('Change between plans of the same tier only.');
   const billing = platform.payments.subscriptions;
   const priceId = await priceFor(platform, billing, to).catch((err: unknown) => {

@@ -1,10 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { currentUser, requireUser } from '../../http/authenticate.js';
+import { currentUser } from '../../http/authenticate.js';
 import { requireVerifiedEmailForPurchase } from '../../http/verified-email.js';
-import type { TypedApp } from '../../http/app.js';
 import { notFound } from '../../http/errors.js';
 import { withIdempotency } from '../../http/idempotency.js';
-import { ErrorResponse, bearerSecurity } from '../../http/schemas.js';
+import { ErrorResponse, bearerSecurity, errorResponses } from '../../http/schemas.js';
+import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { COUPON_CHECKS_PER_MINUTE } from './coupon-routes.js';
 import { findPlan } from './plans.js';
@@ -21,13 +20,10 @@ import { changePlan, resumeSubscription } from './subscription-changes.js';
 import { cancelSubscription, currentSubscription, startSubscription } from './subscriptions.js';
 import { centsToDecimal } from '../../money.js';
 
-const errors = { 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 503: ErrorResponse };
+const errors = errorResponses(401, 404, 409, 422, 503);
 
-export function subscriptionRoutes(platform: Platform): FastifyPluginAsync {
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireUser(platform));
-
+export function subscriptionRoutes(platform: Platform): RoutePlugin {
+  return signedInRoutes(platform, async (app) => {
     app.post(
       '/subscriptions',
       {
@@ -137,5 +133,5 @@ export function subscriptionRoutes(platform: Platform): FastifyPluginAsync {
       },
       async (request) => resumeSubscription(platform, currentUser(request).id),
     );
-  };
+  });
 }

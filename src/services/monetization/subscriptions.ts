@@ -68,8 +68,8 @@ export async function liveSubscription(q: Queryable, userId: string, lock = fals
 }
 
 /** Ends an unpaid subscription locally and gives its coupon back. */
-async function expireLocally(tx: Queryable, row: SubscriptionRow): Promise<void> {
-  await tx.query(`UPDATE user_subscriptions SET status = 'incomplete_expired', updated_at = now() WHERE id = $1`, [row.id]);
+async function expireLocally(tx: Queryable, row: SubscriptionRow, now: Date): Promise<void> {
+  await tx.query(`UPDATE user_subscriptions SET status = 'incomplete_expired', updated_at = $2 WHERE id = $1`, [row.id, now]);
   await releaseRedemption(tx, 'subscription', row.id);
 }
 
@@ -137,7 +137,7 @@ export async function startSubscription(
     if (live && live.status !== 'incomplete') {
       throw conflict('You already have an active subscription; cancel it before starting another.');
     }
-    if (live) await expireLocally(tx, live);
+    if (live) await expireLocally(tx, live, now);
     let redeemed: Redemption | null = null;
     if (input.couponCode) {
       redeemed = await redeemCoupon(tx, {
@@ -183,7 +183,10 @@ export async function startSubscription(
     );
     if (kept.length === 0) {
       // Replaced by a newer request while the provider was answering.
-      await billing.cancelNow({ id: created.id, customerId, status: 'incomplete', currentPeriodEnd: null, metadata: {} }).catch(() => undefined);
+      await billing.cancelNow({ id: created.id, customerId, status: 'incomplete', currentPeriodEnd: null, metadata: {} }).catch((err: unknown) =>
+        // Left incomplete at the provider, which expires it unpaid; nothing was charged.
+        platform.log.warn({ err: (err as Error).message, subscriptionId: created.id }, 'could not cancel a replaced subscription'),
+      );
       throw conflict('A newer subscription request replaced this one.');
     }
     const amountCents = plan.priceCents - (redemption?.discountCents ?? 0);
@@ -205,7 +208,7 @@ export async function startSubscription(
       platform.log.error({ err: err.message, subscriptionId: localId }, 'subscription not created at the provider');
       await platform.db.transaction(async (tx) => {
         const row = await one<SubscriptionRow>(tx, `SELECT * FROM user_subscriptions WHERE id = $1 FOR UPDATE`, [localId]);
-        if (row?.status === 'incomplete') await expireLocally(tx, row);
+        if (row?.status === 'incomplete') await expireLocally(tx, row, platform.clock.now());
       });
     }
     throw providerUnavailable(err);
@@ -239,7 +242,7 @@ export async function cancelSubscription(platform: Platform, userId: string): Pr
     }
     await platform.db.transaction(async (tx) => {
       const locked = await one<SubscriptionRow>(tx, `SELECT * FROM user_subscriptions WHERE id = $1 FOR UPDATE`, [row.id]);
-      if (locked?.status === 'incomplete') await expireLocally(tx, locked);
+      if (locked?.status === 'incomplete') await expireLocally(tx, locked, platform.clock.now());
     });
     return { cancelled: true, message: 'Your unpaid subscription was cancelled; nothing was charged.', status: 'incomplete_expired', current_period_end: null };
   }
@@ -295,7 +298,7 @@ export async function endSubscriptionNow(platform: Platform, userId: string): Pr
   await platform.db.transaction(async (tx) => {
     const locked = await one<SubscriptionRow>(tx, `SELECT * FROM user_subscriptions WHERE id = $1 FOR UPDATE`, [row.id]);
     if (!locked || !(LIVE_STATUSES as readonly string[]).includes(locked.status)) return;
-    if (locked.status === 'incomplete') return expireLocally(tx, locked);
+    if (locked.status === 'incomplete') return expireLocally(tx, locked, now);
     // Events created before this moment can no longer bring it back.
     await tx.query(
       `UPDATE user_subscriptions SET status = 'canceled', updated_at = $2, provider_event_at = GREATEST(COALESCE(provider_event_at, 0), $3) WHERE id = $1`,

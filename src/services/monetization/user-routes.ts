@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import { currentUser, requireUser } from '../../http/authenticate.js';
-import type { TypedApp } from '../../http/app.js';
+import { currentUser } from '../../http/authenticate.js';
 import { conflict, notFound } from '../../http/errors.js';
 import { bearerSecurity, ErrorResponse, Nullable, NullableTimestamp, Timestamp } from '../../http/schemas.js';
+import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { balanceBody, toHours, toMinutes } from '../time/ledger.js';
 import { formatCents } from '../../money.js';
@@ -76,11 +75,8 @@ const UpgradeResponse = Type.Object({
   payment_url: Type.String(),
 });
 
-export function userRoutes(platform: Platform): FastifyPluginAsync {
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireUser(platform));
-
+export function userRoutes(platform: Platform): RoutePlugin {
+  return signedInRoutes(platform, async (app) => {
     app.get(
       '/user/analytics',
       {
@@ -179,5 +175,5 @@ export function userRoutes(platform: Platform): FastifyPluginAsync {
         };
       },
     );
-  };
+  });
 }

@@ -1,11 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { one } from '../../db/database.js';
-import type { TypedApp } from '../../http/app.js';
 import { requireAgent } from '../../http/agent-key.js';
-import { ErrorResponse } from '../../http/schemas.js';
+import { ErrorResponse, errorResponses } from '../../http/schemas.js';
+import { guardedRoutes, type RoutePlugin } from '../../http/routes.js';
 import { createModerator } from '../../integrations/moderation/index.js';
 import type { Platform } from '../../platform.js';
-import { endById, startBilling } from '../time/sessions.js';
+import { endById, startBilling } from '../time/session-billing.js';
 import { storeReport } from './agent-report.js';
 import { AgentSessionResponse, EndBody, EndResponse, MemoryBody, ReportBody, SessionIdParams, StoredResponse } from './agent-schemas.js';
 import { agentSessionView, sessionNotFound } from './agent-session.js';
@@ -23,11 +22,11 @@ interface PersonaSessionRef {
 }
 
 /**
- * The voice agent's routes (`/agent/*`, AGENT-CONTRACT.md), in a scope of their own that only
+ * The voice agent's routes (`/agent/*`, docs/agent-api.md), in a scope of their own that only
  * the agent's key opens: it reads a session, says when the conversation began, ends it
  * through the Time service's one idempotent end, reports usage, and writes memory.
  */
-export function agentRoutes(platform: Platform): FastifyPluginAsync {
+export function agentRoutes(platform: Platform): RoutePlugin {
   const moderator = createModerator(platform.config);
   const personaSession = async (id: string): Promise<PersonaSessionRef> => {
     const ref = await one<PersonaSessionRef>(
@@ -39,10 +38,8 @@ export function agentRoutes(platform: Platform): FastifyPluginAsync {
     return ref;
   };
 
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireAgent(platform));
-    const errors = { 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
+  return guardedRoutes(requireAgent(platform), async (app) => {
+    const errors = errorResponses(401, 404, 422);
 
     app.get(
       '/agent/sessions/:id',
@@ -134,5 +131,5 @@ export function agentRoutes(platform: Platform): FastifyPluginAsync {
         return storeMemory(platform, moderator, { id: ref.id, userId: ref.user_id, slug: ref.persona_slug }, request.body.summary);
       },
     );
-  };
+  });
 }

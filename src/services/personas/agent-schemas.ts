@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, NullableTimestamp } from '../../http/schemas.js';
 import { Voice } from './schemas.js';
 
-/** The shapes of the voice agent ↔ platform contract (AGENT-CONTRACT.md). */
+/** The shapes of the voice agent ↔ platform contract (docs/agent-api.md). */
 
 export const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 

@@ -1,7 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
 import { currentUser, optionalUser } from '../../http/authenticate.js';
 import { ErrorResponse } from '../../http/schemas.js';
+import { guardedRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { getUserTier } from '../monetization/tier.js';
 import { detailBody, findVisiblePersona, listPersonas, summaryBody } from './catalogue.js';
@@ -13,14 +12,11 @@ const PUBLIC = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 const PRIVATE = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 
 /** The public catalogue: list, detail and categories. Signed-in users also see their own custom personas. */
-export function catalogueRoutes(platform: Platform): FastifyPluginAsync {
+export function catalogueRoutes(platform: Platform): RoutePlugin {
   const cache = responseCache(platform);
   const base = platform.config.BASE_HOURLY_PRICE_CENTS;
 
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', optionalUser(platform));
-
+  return guardedRoutes(optionalUser(platform), async (app) => {
     app.get(
       '/personas',
       {
@@ -84,5 +80,5 @@ export function catalogueRoutes(platform: Platform): FastifyPluginAsync {
         return sendJson(request, reply, entry.body, entry.etag, PUBLIC);
       },
     );
-  };
+  });
 }

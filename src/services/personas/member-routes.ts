@@ -1,8 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
-import { currentUser, requireUser } from '../../http/authenticate.js';
+import { currentUser } from '../../http/authenticate.js';
 import { validationFailed } from '../../http/errors.js';
 import { bearerSecurity, ErrorResponse } from '../../http/schemas.js';
+import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import { createModerator } from '../../integrations/moderation/index.js';
 import type { Platform } from '../../platform.js';
 import { getUserTier } from '../monetization/tier.js';
@@ -14,7 +13,7 @@ import { responseCache } from './response-cache.js';
 import {
   AnalyticsResponse, CustomPersonaBody, CustomPersonaPatch, CustomPersonaResponse, OwnPersonasResponse, RateQuery, RateResponse, SessionBody, SessionResponse, SlugParams,
 } from './schemas.js';
-import { startPersonaSession } from './sessions.js';
+import { startPersonaSession } from './session-start.js';
 
 // Read by hand: a headers schema would have Ajv's removeAdditional strip every other header.
 function idempotencyKey(value: string | string[] | undefined): string | undefined {
@@ -28,17 +27,14 @@ function idempotencyKey(value: string | string[] | undefined): string | undefine
 }
 
 /** Signed-in persona actions: custom personas, sessions, ratings and the user's analytics. */
-export function memberRoutes(platform: Platform): FastifyPluginAsync {
+export function memberRoutes(platform: Platform): RoutePlugin {
   const moderator = createModerator(platform.config);
   const cache = responseCache(platform);
   const perUser = (name: string, max: number) => ({
     rateLimit: { max, timeWindow: 60_000, keyGenerator: (r: { user: { id: string } | null; ip: string }) => `${name}:${r.user?.id ?? r.ip}` },
   });
 
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireUser(platform));
-
+  return signedInRoutes(platform, async (app) => {
     app.post(
       '/personas/custom',
       {
@@ -180,5 +176,5 @@ export function memberRoutes(platform: Platform): FastifyPluginAsync {
         return personaAnalytics(platform.db, user.id, tier, now, platform.config.BASE_HOURLY_PRICE_CENTS);
       },
     );
-  };
+  });
 }

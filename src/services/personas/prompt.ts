@@ -30,6 +30,7 @@ export const USER_END_MARK = '<<<END_USER_DATA>>>';
 export function sanitiseUserText(text: string): string {
   let current = text
     .normalize('NFKC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is this line's purpose
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, '');
   for (;;) {
     const next = stripLookAlikes(current);

@@ -57,7 +57,7 @@ export const etagOf = (body: string): string => `"${createHash('sha1').update(bo
 export function sendJson(request: FastifyRequest, reply: FastifyReply, body: string, etag: string, cacheControl: string) {
   reply.header('etag', etag).header('cache-control', cacheControl).header('vary', 'Authorization');
   const match = request.headers['if-none-match'];
-  if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+  if (match?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
     return reply.code(304).send();
   }
   return reply.type('application/json; charset=utf-8').send(body);

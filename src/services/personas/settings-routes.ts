@@ -1,8 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { one } from '../../db/database.js';
-import type { TypedApp } from '../../http/app.js';
-import { currentUser, requireUser } from '../../http/authenticate.js';
+import { currentUser } from '../../http/authenticate.js';
 import { bearerSecurity, ErrorResponse } from '../../http/schemas.js';
+import { signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import { createModerator } from '../../integrations/moderation/index.js';
 import type { Platform } from '../../platform.js';
 import { findVisiblePersona } from './catalogue.js';
@@ -17,12 +16,9 @@ const tags = ['personas'];
  * fields, and what it remembers of them (written by the agent, with consent). Each user sees
  * and changes only their own; someone else's custom persona is 404 as everywhere.
  */
-export function settingsRoutes(platform: Platform): FastifyPluginAsync {
+export function settingsRoutes(platform: Platform): RoutePlugin {
   const moderator = createModerator(platform.config);
-  return async (root) => {
-    const app = root as unknown as TypedApp;
-    app.addHook('onRequest', requireUser(platform));
-
+  return signedInRoutes(platform, async (app) => {
     app.get(
       '/personas/:slug/preferences',
       {
@@ -92,5 +88,5 @@ export function settingsRoutes(platform: Platform): FastifyPluginAsync {
         return reply.status(204).send();
       },
     );
-  };
+  });
 }

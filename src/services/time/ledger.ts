@@ -66,16 +66,15 @@ export const newCardId = (): string => `tcrd_${randomBytes(12).toString('hex')}`
 /**
  * Credits seconds outside a purchase (an admin grant, an ad reward) as a card of its own
  * that expires at `expiresAt`. Idempotent per (kind, reference): a second call does nothing.
- * Pass `now` (the platform clock) where there is one.
+ * `now` is the platform clock: the card is activated then.
  */
 export async function grantSeconds(
   tx: Queryable,
-  g: { userId: string; seconds: number; kind: 'admin_grant' | 'ad_reward'; expiresAt: Date; reference: string; now?: Date },
+  g: { userId: string; seconds: number; kind: 'admin_grant' | 'ad_reward'; expiresAt: Date; reference: string; now: Date },
 ): Promise<void> {
   if (!Number.isInteger(g.seconds) || g.seconds <= 0) throw new RangeError('grantSeconds: seconds must be a positive integer');
   await lockUser(tx, g.userId);
-  // Callers inside a request pass the platform clock; the database clock is the fallback.
-  const now = g.now ?? new Date((await tx.query<{ now: Date | string }>(`SELECT now() AS now`))[0]!.now);
+  const now = g.now;
   const rows = await tx.query<{ id: string }>(
     `INSERT INTO time_cards (id, kind, user_id, reference, status, total_seconds, remaining_seconds, activated_at, expires_at, created_at)
      VALUES ($1, $2, $3, $4, 'active', $5, $5, $6, $7, $6)

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.js';
 import { AppError, notFound, paymentRequired, validationFailed } from '../../http/errors.js';
-import { PaymentProviderError } from '../../integrations/payments/provider.js';
+import { PaymentProviderError, type PaymentIntentResult } from '../../integrations/payments/provider.js';
 import type { Platform } from '../../platform.js';
 import { redeemCoupon, releaseRedemption } from '../coupons/coupons.js';
 import { generateActivationCode } from './activation-code.js';
@@ -55,7 +55,7 @@ export async function purchaseTimeCard(platform: Platform, input: PurchaseInput)
   });
   const amountCents = tier.price_cents - discountCents;
 
-  let intent;
+  let intent: PaymentIntentResult;
   try {
     intent = await platform.payments.createPaymentIntent({
       amountCents,

@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
-import { currentUser, requireUser } from '../../http/authenticate.js';
+import type { FastifyRequest } from 'fastify';
+import { currentUser } from '../../http/authenticate.js';
 import { requireVerifiedEmailForPurchase } from '../../http/verified-email.js';
 import { withIdempotency } from '../../http/idempotency.js';
-import { bearerSecurity, ErrorResponse } from '../../http/schemas.js';
+import { bearerSecurity, errorResponses as errors } from '../../http/schemas.js';
+import { publicRoutes, signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
 import { activateCard, balanceBodyJson } from './cards.js';
 import { listSessions } from './history.js';
@@ -11,7 +11,7 @@ import { toMinutes } from './ledger.js';
 import { listTiers, tierBody } from './pricing.js';
 import { purchaseTimeCard } from './purchase.js';
 import * as S from './schemas.js';
-import { endTimeSession, startTimeSession } from './sessions.js';
+import { endTimeSession, startTimeSession } from './session-billing.js';
 
 /** Guessing activation codes: a few tries a minute per user. */
 const ACTIVATION_RATE_LIMIT = {
@@ -29,21 +29,14 @@ const PURCHASE_RATE_LIMIT = {
   keyGenerator: (request: FastifyRequest) => `time-purchase:${request.user?.id ?? request.ip}`,
 };
 
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
-
-export const timeRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
-  const app = root as unknown as TypedApp;
-
+export const timeRoutes = (platform: Platform): RoutePlugin => publicRoutes(async (app) => {
   app.get(
     '/time/pricing',
     { schema: { tags: ['time'], summary: 'Time card packages', response: { 200: S.PricingResponse } } },
     async () => ({ pricing_tiers: (await listTiers(platform.db)).map(tierBody) }),
   );
 
-  await app.register(async (scope) => {
-    const r = scope as unknown as TypedApp;
-    r.addHook('onRequest', requireUser(platform));
-
+  await app.register(signedInRoutes(platform, async (r) => {
     const verifiedEmail = requireVerifiedEmailForPurchase(platform);
     const purchaseSchema = {
       tags: ['time'],
@@ -157,5 +150,5 @@ export const timeRoutes = (platform: Platform): FastifyPluginAsync => async (roo
       },
       async (request) => ({ sessions: await listSessions(platform.db, currentUser(request).id, request.query.limit) }),
     );
-  });
-};
+  }));
+});

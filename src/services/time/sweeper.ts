@@ -3,7 +3,7 @@ import type { Worker } from '../service.js';
 import { lockUser } from '../../db/locks.js';
 import { expireUserCards } from './ledger.js';
 import { closeQueuedRooms, queueRoomDeletion } from './room-closing.js';
-import { closeAtCap, endById } from './sessions.js';
+import { closeAtCap, endById } from './session-billing.js';
 
 export interface SweepResult {
   sessionsClosed: number;
@@ -114,7 +114,7 @@ async function cancelAbandonedPayments(platform: Platform, now: Date): Promise<n
 export function startSweeper(platform: Platform, intervalMs = 5_000): Worker {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
-    if (running) return;
+    if (running !== null) return;
     running = sweepOnce(platform)
       .then((r) => {
         if (Object.values(r).some((n) => n > 0)) platform.log.info(r, 'time sweeper');

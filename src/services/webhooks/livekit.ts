@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
-import type { TypedApp } from '../../http/app.js';
+import type { Queryable } from '../../db/database.js';
 import { badRequest, unauthenticated } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
-import { endById, startBilling } from '../time/sessions.js';
+import { endByIdIn, startBillingIn } from '../time/session-billing.js';
 
 /** Allowed difference between LiveKit's clock and ours when matching an event to sessions. */
 const CLOCK_SKEW_MS = 10_000;
@@ -57,42 +57,45 @@ export async function handleLiveKitWebhook(platform: Platform, body: string, aut
   if (!event.id) throw badRequest('The LiveKit event has no id.');
   const createdAt = event.createdAt > 0n ? new Date(Number(event.createdAt) * 1000) : platform.clock.now();
 
-  const fresh = await platform.db.query(
-    `INSERT INTO livekit_events (id, event, room_name, created_at, received_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [event.id, event.event, roomName, createdAt, platform.clock.now()],
-  );
-  if (fresh.length === 0) return { event: event.event, duplicate: true, ended: 0 };
-  const nothing = { event: event.event, duplicate: false, ended: 0 };
-  if (!roomName || (event.event !== 'participant_joined' && !ENDING_EVENTS.has(event.event))) return nothing;
+  const now = platform.clock.now();
+  // One transaction records the event and applies it, as the Stripe path does: a failure
+  // anywhere leaves neither, and LiveKit's redelivery applies it once.
+  const outcome = await platform.db.transaction(async (tx): Promise<LiveKitOutcome & { role?: string }> => {
+    const fresh = await tx.query(
+      `INSERT INTO livekit_events (id, event, room_name, created_at, received_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [event.id, event.event, roomName, createdAt, now],
+    );
+    if (fresh.length === 0) return { event: event.event, duplicate: true, ended: 0 };
+    const nothing = { event: event.event, duplicate: false, ended: 0 };
+    if (!roomName || (event.event !== 'participant_joined' && !ENDING_EVENTS.has(event.event))) return nothing;
 
-  const [room] = await platform.db.query<{ user_id: string }>(`SELECT user_id FROM voice_sessions WHERE room_name = $1`, [roomName]);
-  if (!room) return nothing;
-  const role = roleOf(event.participant, room.user_id);
-  if (event.event === 'participant_joined') {
-    if (role === 'other') return nothing;
-    return { ...nothing, billingStarted: await recordJoin(platform, roomName, room.user_id, role, event.id) };
-  }
-  // The owner leaving ends the conversation; so does the agent leaving a persona session
-  // (nobody is left to talk to). Anyone else leaving changes nothing.
-  if (event.event === 'participant_left' && role === 'other') return nothing;
-  const sessions = await platform.db.query<{ id: string }>(
-    `SELECT ts.id FROM time_sessions ts
-      WHERE ts.room_name = $1 AND ts.user_id = $2 AND ts.status = 'active' AND ts.started_at <= $3
-        AND ($4::boolean IS NOT TRUE OR EXISTS (SELECT 1 FROM persona_sessions ps WHERE ps.time_session_id = ts.id))`,
-    [roomName, room.user_id, new Date(createdAt.getTime() + CLOCK_SKEW_MS), event.event === 'participant_left' && role === 'agent'],
-  );
-  let ended = 0;
-  try {
+    const [room] = await tx.query<{ user_id: string }>(`SELECT user_id FROM voice_sessions WHERE room_name = $1`, [roomName]);
+    if (!room) return nothing;
+    const role = roleOf(event.participant, room.user_id);
+    if (event.event === 'participant_joined') {
+      if (role === 'other') return nothing;
+      return { ...nothing, role, billingStarted: await recordJoin(tx, roomName, room.user_id, role, now) };
+    }
+    // The owner leaving ends the conversation; so does the agent leaving a persona session
+    // (nobody is left to talk to). Anyone else leaving changes nothing.
+    if (event.event === 'participant_left' && role === 'other') return nothing;
+    const sessions = await tx.query<{ id: string }>(
+      `SELECT ts.id FROM time_sessions ts
+        WHERE ts.room_name = $1 AND ts.user_id = $2 AND ts.status = 'active' AND ts.started_at <= $3
+          AND ($4::boolean IS NOT TRUE OR EXISTS (SELECT 1 FROM persona_sessions ps WHERE ps.time_session_id = ts.id))
+        ORDER BY ts.id`,
+      [roomName, room.user_id, new Date(createdAt.getTime() + CLOCK_SKEW_MS), event.event === 'participant_left' && role === 'agent'],
+    );
     const reason = event.event === 'participant_left' && role === 'agent' ? 'livekit_agent_left' : `livekit_${event.event}`;
-    for (const s of sessions) if (await endById(platform, s.id, reason)) ended++;
-  } catch (err) {
-    // Forget the event so LiveKit's redelivery tries again (ends already made stay made once).
-    await platform.db.query(`DELETE FROM livekit_events WHERE id = $1`, [event.id]);
-    throw err;
-  }
-  platform.log.info({ event: event.event, eventId: event.id, room: roomName, ended }, 'livekit event');
-  return { event: event.event, duplicate: false, ended };
+    let ended = 0;
+    for (const s of sessions) if ((await endByIdIn(tx, s.id, reason, now)).outcome === 'ended') ended++;
+    return { ...nothing, ended };
+  });
+  if (outcome.duplicate) return outcome;
+  const { role, ...result } = outcome;
+  platform.log.info({ event: event.event, eventId: event.id, room: roomName, role, ended: result.ended, billingStarted: result.billingStarted }, 'livekit event');
+  return result;
 }
 
 /**
@@ -100,10 +103,9 @@ export async function handleLiveKitWebhook(platform: Platform, body: string, aut
  * sessions; once both are in, billing starts (server clock) unless the agent's own
  * `/joined` already started it.
  */
-async function recordJoin(platform: Platform, roomName: string, ownerId: string, role: 'user' | 'agent', eventId: string): Promise<number> {
-  const now = platform.clock.now();
+async function recordJoin(tx: Queryable, roomName: string, ownerId: string, role: 'user' | 'agent', now: Date): Promise<number> {
   const column = role === 'user' ? 'user_joined_at' : 'agent_joined_at';
-  const joined = await platform.db.query<{ id: string; both: boolean }>(
+  const joined = await tx.query<{ id: string; both: boolean }>(
     `UPDATE persona_sessions ps SET ${column} = COALESCE(ps.${column}, $3)
        FROM time_sessions ts
       WHERE ts.id = ps.time_session_id AND ts.room_name = $1 AND ts.user_id = $2 AND ts.status = 'active'
@@ -112,15 +114,13 @@ async function recordJoin(platform: Platform, roomName: string, ownerId: string,
   );
   let started = 0;
   for (const s of joined.filter((j) => j.both)) {
-    if (await startBilling(platform, s.id)) started++;
+    if (await startBillingIn(tx, s.id, now)) started++;
   }
-  platform.log.info({ event: 'participant_joined', eventId, room: roomName, role, billingStarted: started }, 'livekit event');
   return started;
 }
 
 /** POST /webhooks/livekit: the body stays a raw string here so its hash can be checked. */
-export const liveKitWebhookRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
-  const app = root as unknown as TypedApp;
+export const liveKitWebhookRoutes = (platform: Platform): RoutePlugin => publicRoutes(async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.post(
@@ -149,4 +149,4 @@ export const liveKitWebhookRoutes = (platform: Platform): FastifyPluginAsync => 
       };
     },
   );
-};
+});

@@ -13,7 +13,7 @@ export const REDELIVERY_TICK_MS = 10_000;
 export function startRedelivery(platform: Platform, tickMs = REDELIVERY_TICK_MS): Worker {
   let running: Promise<void> | null = null;
   const run = (which: 'due' | 'all'): void => {
-    if (running) return;
+    if (running !== null) return;
     running = platform.payments
       .redeliver(which)
       .then(

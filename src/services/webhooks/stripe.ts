@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import type Stripe from 'stripe';
-import type { TypedApp } from '../../http/app.js';
 import { badRequest } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import { verifyStripeEvent } from '../../integrations/stripe/client.js';
 import type { Platform } from '../../platform.js';
 import { receiptStripeHandlers } from '../monetization/receipts.js';
@@ -69,8 +68,7 @@ export async function handleStripeWebhook(platform: Platform, rawBody: Buffer, s
 }
 
 /** POST /webhooks/stripe: the body stays raw bytes in this scope so the signature can be checked. */
-export const stripeWebhookRoutes = (platform: Platform): FastifyPluginAsync => async (root) => {
-  const app = root as unknown as TypedApp;
+export const stripeWebhookRoutes = (platform: Platform): RoutePlugin => publicRoutes(async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post(
@@ -91,4 +89,4 @@ export const stripeWebhookRoutes = (platform: Platform): FastifyPluginAsync => a
       return { status: 'received' as const };
     },
   );
-};
+});

@@ -186,13 +186,17 @@ export async function closeAtCap(platform: Platform, id: string): Promise<'ended
  * billing, or ended, keeps what it has. Returns when billing started (null: it never did).
  */
 export async function startBilling(platform: Platform, id: string): Promise<Date | null> {
-  const now = platform.clock.now();
-  await platform.db.query(
+  return startBillingIn(platform.db, id, platform.clock.now());
+}
+
+/** startBilling inside the caller's transaction (a LiveKit join recorded with its effect). */
+export async function startBillingIn(q: Queryable, id: string, now: Date): Promise<Date | null> {
+  await q.query(
     `UPDATE time_sessions SET billing_started_at = $2 WHERE id = $1 AND status = 'active' AND billing_started_at IS NULL`,
     [id, now],
   );
   // Read in a statement of its own: a concurrent start that won is seen, committed.
-  const [row] = await platform.db.query<{ billing_started_at: Date | string | null }>(
+  const [row] = await q.query<{ billing_started_at: Date | string | null }>(
     `SELECT billing_started_at FROM time_sessions WHERE id = $1`,
     [id],
   );

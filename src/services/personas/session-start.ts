@@ -5,7 +5,7 @@ import type { Platform } from '../../platform.js';
 import { claimAdDiscount } from '../monetization/ad-rewards.js';
 import { getUserTier } from '../monetization/tier.js';
 import { balanceBody, getBalance } from '../time/ledger.js';
-import { startTimeSession } from '../time/sessions.js';
+import { startTimeSession } from '../time/session-billing.js';
 import { findVisiblePersona, multiplier, voiceOf, type PersonaRow } from './catalogue.js';
 import type { SessionBody } from './schemas.js';
 
@@ -77,7 +77,7 @@ export async function startPersonaSession(platform: Platform, input: StartInput)
     );
   let ids = sessionIds(persona.slug, userId, input.idempotencyKey);
   if (body.room_name) ids = { ...ids, roomName: body.room_name };
-  let started;
+  let started: Awaited<ReturnType<typeof start>>;
   for (let attempt = 1; ; attempt++) {
     try {
       started = await start(ids);
