@@ -1,15 +1,16 @@
 // The import rules of src/ (docs/architecture.md#layers), checked by `npm run lint:deps`
 // (part of `npm test`). Layers, lowest first; a layer imports only from layers below it:
 //   plumbing   src/*.ts, db/, http/, integrations/, services/service.ts (no service code)
-//   auth       services/auth/ (nothing imports it but the start-up layer)
+//   auth       services/auth/ (nothing imports it but accounts and the start-up layer)
 //   coupons    services/coupons/ (coupon rules, shared by time-card purchases and subscriptions)
 //   time       services/time/
 //   monetization  services/monetization/
 //   personas   services/personas/
 //   webhooks   services/webhooks/ (the dispatcher: calls the services' event handlers)
 //   admin      services/admin/
+//   accounts   services/accounts/ (verification, recovery, deletion, export: built on auth and the services it touches)
 //   start      start/, services/index.ts (builds the Platform, lists the services), main.ts
-const SERVICES = ['auth', 'coupons', 'time', 'monetization', 'personas', 'webhooks', 'admin'];
+const SERVICES = ['auth', 'coupons', 'time', 'monetization', 'personas', 'webhooks', 'admin', 'accounts'];
 const service = (name) => `^src/services/${name}/`;
 /** A service may import the services listed after it in `below`, plus plumbing. */
 const below = {
@@ -20,6 +21,7 @@ const below = {
   personas: ['coupons', 'time', 'monetization'],
   webhooks: ['coupons', 'time', 'monetization', 'personas'],
   admin: ['coupons', 'time', 'monetization', 'personas', 'webhooks'],
+  accounts: ['auth', 'coupons', 'time', 'monetization', 'personas'],
 };
 
 module.exports = {

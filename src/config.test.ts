@@ -9,6 +9,7 @@ const productionSecrets = {
   STRIPE_WEBHOOK_SECRET: 'whsec_x',
   STRIPE_SECRET_KEY: 'sk_live_x',
   AGENT_API_KEY: 'a'.repeat(32),
+  SMTP_URL: 'smtp://mail.example:587',
 };
 
 describe('loadConfig', () => {
@@ -80,6 +81,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ...rest })).toThrow('Missing required secrets for production: LIVEKIT_API_KEY');
     const { STRIPE_SECRET_KEY: _noStripe, ...withoutStripe } = productionSecrets;
     expect(() => loadConfig({ NODE_ENV: 'production', ...withoutStripe })).toThrow(/STRIPE_SECRET_KEY/);
+    const { SMTP_URL: _noSmtp, ...withoutSmtp } = productionSecrets;
+    expect(() => loadConfig({ NODE_ENV: 'production', ...withoutSmtp })).toThrow(/SMTP_URL/);
     expect(loadConfig({ NODE_ENV: 'production', ...productionSecrets }).isProduction).toBe(true);
   });
 

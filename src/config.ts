@@ -86,6 +86,14 @@ export const EnvSchema = Type.Object({
   /** The first administrator: created (with the password) or promoted at every start. */
   MINDBOT_ADMIN_EMAIL: Optional(Type.String({ minLength: 3, maxLength: 254 })),
   MINDBOT_ADMIN_PASSWORD: Optional(Type.String({ minLength: 8, maxLength: 128 })),
+
+  /** Outgoing mail (smtp[s]://user:pass@host:port); required in production, a development mailbox otherwise. */
+  SMTP_URL: Optional(Type.String({ minLength: 1 })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'MindBot <no-reply@mindbot.local>' }),
+  /** Where the links in emails point: the client app's origin. */
+  APP_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:8080' }),
+  /** Time card purchases and subscriptions need a confirmed email. */
+  REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE: Type.Boolean({ default: false }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -116,7 +124,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS', 'AGENT_STORE_TRANSCRIPTS']);
+const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS', 'AGENT_STORE_TRANSCRIPTS', 'REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE']);
 
 /** Validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -148,6 +156,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (!env.STRIPE_SECRET_KEY) {
       throw new ConfigError('Missing required secrets for production: STRIPE_SECRET_KEY');
     }
+    if (!env.SMTP_URL) throw new ConfigError('Missing required secrets for production: SMTP_URL (outgoing mail)');
   }
   let providerPrices: ProviderPrices | null = null;
   try {

@@ -5,6 +5,7 @@ import type { Database } from './db/database.js';
 import type { AccessTokens } from './http/access-tokens.js';
 import type { LiveKitRooms } from './integrations/livekit/rooms.js';
 import type { LiveKitTokens } from './integrations/livekit/tokens.js';
+import type { Mailer } from './integrations/mail/mailer.js';
 import type { PaymentProvider } from './integrations/payments/provider.js';
 import type { Logger } from './logger.js';
 import type { Secrets } from './secrets.js';
@@ -27,6 +28,8 @@ export interface Platform {
   readonly rooms: LiveKitRooms;
   /** Stripe when STRIPE_SECRET_KEY is set, the simulated provider otherwise; callers cannot tell. */
   readonly payments: PaymentProvider;
+  /** SMTP when SMTP_URL is set, the development mailbox otherwise. */
+  readonly mailer: Mailer;
   /** Shared rate-limit store across instances, when REDIS_URL is set. */
   readonly redis?: Redis;
 }

@@ -86,7 +86,27 @@ describe('logs', () => {
     await agent.report(call.timeSessionId, { ended_reason: 'user_left', usage: {}, transcript: [{ role: 'user', text: 'Canary transcript 9e7d31' }] });
     await app.inject({ url: '/agent/sessions/x', headers: { 'x-agent-key': 'Canary wrong key 2a8f44' } });
 
+    // One-time links: the verification, reset and email-change tokens, and the new password.
+    const linkToken = (to: string) => {
+      const messages = platform.mailer.messages().filter((m) => m.to === to);
+      return new URL(messages.at(-1)!.link!).searchParams.get('token')!;
+    };
+    const verifyToken = linkToken('logged@example.com');
+    expect((await app.inject({ method: 'POST', url: '/auth/verify-email', payload: { token: verifyToken } })).statusCode).toBe(200);
+    await app.inject({ method: 'POST', url: '/auth/verify-email', payload: { token: verifyToken } });
+    await app.inject({ method: 'POST', url: '/auth/forgot-password', payload: { email: 'logged@example.com' } });
+    const resetToken = linkToken('logged@example.com');
+    const newPassword = 'Canary new password 6a1d3f';
+    expect((await app.inject({ method: 'POST', url: '/auth/reset-password', payload: { token: resetToken, password: newPassword } })).statusCode).toBe(200);
+    const relogin = await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'logged@example.com', password: newPassword } });
+    const reauth = { authorization: `Bearer ${relogin.json().access_token}` };
+    await app.inject({ method: 'POST', url: '/auth/change-email', headers: reauth, payload: { new_email: 'relogged@example.com', password: newPassword } });
+    const changeToken = linkToken('relogged@example.com');
+    await app.inject({ method: 'POST', url: '/auth/confirm-email', payload: { token: changeToken } });
+
     const log = lines.join('');
+    expect(log).toContain('/auth/reset-password');
+    for (const secret of [verifyToken, resetToken, changeToken, '6a1d3f']) expect(log).not.toContain(secret);
     expect(log).toContain('/agent/sessions/');
     for (const secret of [platform.secrets.agentApiKey, instructions.slice(0, 60), '71aa0c', '5d90e2', '0c4b19', '9e7d31', '2a8f44']) {
       expect(log).not.toContain(secret);

@@ -134,6 +134,31 @@ describe('subscriptions through Stripe (real SDK, local fake)', () => {
     expect((await current(user)).json()).toMatchObject({ status: 'active', cancel_at_period_end: true });
     expect(await getUserTier(platform.db, user.id, platform.clock.now())).toBe('premium');
   });
+
+  it('changes plan through Stripe with proration invoiced at once, and resumes a cancelled subscription', async () => {
+    const user = await createUser(platform);
+    const subId = await subscribed(user);
+    await deliverEvent(app, signedEvent(platform, 'invoice.paid', invoice(subId, 1999, Math.floor(Date.now() / 1000) + 30 * 86400)));
+    const res = await app.inject({ method: 'POST', url: '/subscriptions/change-plan', headers: user.auth, payload: { plan_id: 'premium_yearly' } });
+    expect(res.statusCode).toBe(200);
+    const [update] = requestsTo('POST', new RegExp(`^/v1/subscriptions/${subId}$`)).slice(-1);
+    expect(update?.body).toMatchObject({ proration_behavior: 'always_invoice', items: { 0: { price: expect.stringMatching(/^price_/) } } });
+    // Stripe credited the (nearly whole) unused month: about 199.99 − 19.99 is charged now.
+    expect(res.json()).toMatchObject({ plan: 'premium_yearly', interval: 'year' });
+    expect(res.json().proration_amount_cents).toBeGreaterThan(19999 - 1999 - 5);
+    expect(res.json().proration_amount_cents).toBeLessThanOrEqual(19999 - 1999 + 5);
+    expect((await current(user)).json()).toMatchObject({ plan: 'premium_yearly', amount_cents: 19999 });
+
+    expect((await app.inject({ method: 'POST', url: '/subscriptions/cancel', headers: user.auth })).statusCode).toBe(200);
+    expect(fake.objects.get(subId)?.cancel_at_period_end).toBe(true);
+    const resumed = await app.inject({ method: 'POST', url: '/subscriptions/resume', headers: user.auth });
+    expect(resumed.statusCode).toBe(200);
+    expect(fake.objects.get(subId)?.cancel_at_period_end).toBe(false);
+    expect((await current(user)).json()).toMatchObject({ cancel_at_period_end: false });
+    // Cancelling again after the resume reaches Stripe again.
+    expect((await app.inject({ method: 'POST', url: '/subscriptions/cancel', headers: user.auth })).statusCode).toBe(200);
+    expect(fake.objects.get(subId)?.cancel_at_period_end).toBe(true);
+  });
 });
 
 describe('Stripe subscription events', () => {

@@ -218,6 +218,11 @@ describe('/user/subscription and /user/upgrade', () => {
       message: "Upgrade process initiated. You'll be redirected to payment.",
       payment_url: '/payment/subscribe?tier=premium&plan=premium_monthly',
     });
+    // The URL leads somewhere: the subscribe step for that plan.
+    const step = await app.inject({ url: res.json().payment_url, headers: user.auth });
+    expect(step.statusCode).toBe(200);
+    expect(step.json()).toMatchObject({ tier: 'premium', plan: { id: 'premium_monthly' }, next: { method: 'POST', path: '/subscriptions', body: { plan_id: 'premium_monthly' } } });
+    expect((await app.inject({ url: '/payment/subscribe?tier=premium&plan=nope' })).statusCode).toBe(404);
     const bad = await app.inject({ method: 'POST', url: '/user/upgrade?tier=platinum', headers: user.auth });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().detail).toMatch(/tier/);

@@ -9,6 +9,8 @@ export const ERRORS = {
   invalid_json: { status: 400, description: 'The body is not valid JSON.' },
   unsupported_content_type: { status: 400, description: 'The body is not `application/json`.' },
   invalid_signature: { status: 400, description: 'A webhook signature is missing or does not match the payload.' },
+  invalid_token: { status: 400, description: 'A one-time link (email verification, password reset, email change) is unknown, used, or not this account\'s.' },
+  token_expired: { status: 400, description: 'A one-time link has expired: ask for a new one.' },
 
   unauthenticated: { status: 401, description: 'No valid Bearer access token (missing, expired, revoked or the account is disabled).' },
   invalid_credentials: { status: 401, description: 'The email or the password is wrong.' },
@@ -24,6 +26,8 @@ export const ERRORS = {
   age_restricted: { status: 403, description: 'The persona has an age restriction the account does not meet, or has no date of birth yet.' },
   daily_limit_reached: { status: 403, description: 'Today\'s minutes with this persona are used up (resets at midnight UTC).' },
   rating_requires_session: { status: 403, description: 'A persona can be rated only after a session with it.' },
+  wrong_password: { status: 403, description: 'The current password, asked again before a sensitive change, is wrong.' },
+  email_unverified: { status: 403, description: 'The action needs a confirmed email (`REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE`).' },
   room_not_owned: { status: 403, description: 'The LiveKit room belongs to another user.' },
 
   not_found: { status: 404, description: 'No such route or resource, where no more specific code applies.' },

@@ -22,7 +22,7 @@ export async function requireGoodStanding(q: Queryable, userId: string, issuedAt
 }
 
 const readStanding = (q: Queryable, userId: string) =>
-  one<Standing>(q, 'SELECT role, disabled_at, tokens_valid_after FROM users WHERE id = $1', [userId]);
+  one<Standing>(q, 'SELECT role, disabled_at, tokens_valid_after FROM users WHERE id = $1 AND deleted_at IS NULL', [userId]);
 
 function judge(row: Standing | undefined, issuedAt: Date): { role: Role } {
   if (!row) throw unauthenticated('This account no longer exists.');

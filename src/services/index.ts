@@ -1,7 +1,8 @@
 import type { ServiceModule } from './service.js';
 import { createAdminService } from './admin/index.js';
 import { serviceTargets } from './admin/system.js';
-import { authService } from './auth/index.js';
+import { accountsExtensions } from './accounts/index.js';
+import { createAuthService } from './auth/index.js';
 import { sessionRoutes } from './auth/session-routes.js';
 import { monetizationService } from './monetization/index.js';
 import { personaService } from './personas/index.js';
@@ -13,6 +14,9 @@ const adminService = createAdminService({
   targets: (platform) => async () => serviceTargets(platform.config, SERVICES),
   signInRoutes: (platform) => sessionRoutes(platform),
 });
+
+/** Auth with the accounts layer's routes and registration hook. */
+const authService = createAuthService(accountsExtensions);
 
 /** Every service of the architecture, in port order. */
 export const SERVICES: readonly ServiceModule[] = [

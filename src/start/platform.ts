@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { createLiveKitRooms } from '../integrations/livekit/rooms.js';
 import { createLiveKitTokens } from '../integrations/livekit/tokens.js';
+import { createMailer } from '../integrations/mail/mailer.js';
 import { createPaymentProvider } from '../integrations/payments/index.js';
 import type { Logger } from '../logger.js';
 import type { Platform } from '../platform.js';
@@ -58,7 +59,14 @@ export async function createPlatform(parts: PlatformParts): Promise<Platform> {
     deliver: (raw, signature) => handleStripeWebhook(platform, raw, signature),
     db: parts.db,
   });
-  const platform: Platform = { config, db: parts.db, clock, log: parts.log, secrets, accessTokens, livekit, rooms, payments, redis };
+  const mailer = createMailer({
+    smtpUrl: config.SMTP_URL,
+    from: config.MAIL_FROM,
+    log: parts.log,
+    logLinks: config.NODE_ENV === 'development',
+    now: () => clock.now(),
+  });
+  const platform: Platform = { config, db: parts.db, clock, log: parts.log, secrets, accessTokens, livekit, rooms, payments, mailer, redis };
   return platform;
 }
 

@@ -10,6 +10,14 @@ const DECLINING = /Declined|chargeCustomerFail/;
 
 const unix = (d: Date): number => Math.floor(d.getTime() / 1000);
 
+/** The start of a period of `interval` that ends at `end` (calendar months, UTC). */
+function periodStart(end: Date, interval: 'month' | 'year'): Date {
+  const d = new Date(end.getTime());
+  if (interval === 'year') d.setUTCFullYear(d.getUTCFullYear() - 1);
+  else d.setUTCMonth(d.getUTCMonth() - 1);
+  return d;
+}
+
 /**
  * Subscriptions without Stripe: Stripe-shaped ids and objects, with every state change
  * delivered as the signed event Stripe would send (customer.subscription.created, then
@@ -75,6 +83,38 @@ export function createSimulatedSubscriptionBilling(events: SimulatedEventSender,
 
     async cancelAtPeriodEnd(sub) {
       await events.send('customer.subscription.updated', subscriptionObject(sub, { cancel_at_period_end: true }));
+    },
+
+    async changePlan(sub, change) {
+      const now = clock.now();
+      // Stripe's proration: the unused share of what the current period cost is credited.
+      const end = sub.currentPeriodEnd ?? now;
+      const start = periodStart(end, change.from.interval);
+      const total = Math.max(1, end.getTime() - start.getTime());
+      const unused = Math.max(0, Math.min(total, end.getTime() - now.getTime()));
+      const credit = Math.round((change.from.priceCents * unused) / total);
+      const prorationCents = Math.max(0, change.to.priceCents - credit);
+      // An interval change restarts the billing period now (Stripe resets the anchor).
+      const newEnd = change.from.interval === change.to.interval ? end : periodEnd(now, change.to.interval);
+      const metadata = { ...sub.metadata, plan_id: change.to.id };
+      await events.send('invoice.paid', {
+        id: simulatedId('in'),
+        object: 'invoice',
+        customer: sub.customerId,
+        currency: change.to.currency,
+        amount_due: prorationCents,
+        amount_paid: prorationCents,
+        status: 'paid',
+        billing_reason: 'subscription_update',
+        parent: { type: 'subscription_details', subscription_details: { subscription: sub.id, metadata } },
+        lines: { object: 'list', data: [{ period: { start: unix(now), end: unix(newEnd) } }] },
+      });
+      await events.send('customer.subscription.updated', subscriptionObject({ ...sub, currentPeriodEnd: newEnd, metadata }));
+      return { currentPeriodEnd: newEnd, prorationCents };
+    },
+
+    async resume(sub) {
+      await events.send('customer.subscription.updated', subscriptionObject(sub, { cancel_at_period_end: false }));
     },
 
     async cancelNow(sub) {

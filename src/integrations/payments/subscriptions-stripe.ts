@@ -95,13 +95,46 @@ export function createStripeSubscriptionBilling(stripe: Stripe): SubscriptionBil
     },
 
     async cancelAtPeriodEnd(sub) {
-      await wrap('schedule the cancellation', () =>
-        stripe.subscriptions.update(sub.id, { cancel_at_period_end: true }, { idempotencyKey: `mindbot-cancel-${sub.id}` }),
-      );
+      // Setting the flag is idempotent by itself; a fixed idempotency key would make Stripe
+      // replay the first answer to a cancellation made again after a resume.
+      await wrap('schedule the cancellation', () => stripe.subscriptions.update(sub.id, { cancel_at_period_end: true }));
     },
 
     async cancelNow(sub) {
       await wrap('cancel the subscription', () => stripe.subscriptions.cancel(sub.id));
+    },
+
+    async changePlan(sub, change) {
+      if (!change.priceId) throw new SubscriptionBillingError(`plan ${change.to.id} has no Stripe price`);
+      const current = await wrap('read the subscription', () => stripe.subscriptions.retrieve(sub.id));
+      const item = current.items.data[0];
+      if (!item) throw new SubscriptionBillingError(`subscription ${sub.id} has no item`);
+      // always_invoice: the prorated difference is invoiced and charged now.
+      const updated = await wrap('change the plan', () =>
+        stripe.subscriptions.update(
+          sub.id,
+          {
+            items: [{ id: item.id, price: change.priceId! }],
+            proration_behavior: 'always_invoice',
+            cancel_at_period_end: false,
+            metadata: { ...sub.metadata, plan_id: change.to.id },
+            expand: ['latest_invoice'],
+          },
+          { idempotencyKey: change.idempotencyKey },
+        ),
+      );
+      const ends = updated.items.data.map((i) => i.current_period_end).filter((n): n is number => typeof n === 'number');
+      const invoice = updated.latest_invoice && typeof updated.latest_invoice !== 'string' ? updated.latest_invoice : null;
+      return {
+        currentPeriodEnd: ends.length > 0 ? new Date(Math.max(...ends) * 1000) : (sub.currentPeriodEnd ?? new Date()),
+        prorationCents: invoice?.billing_reason === 'subscription_update' ? invoice.amount_due : 0,
+      };
+    },
+
+    async resume(sub) {
+      await wrap('resume the subscription', () =>
+        stripe.subscriptions.update(sub.id, { cancel_at_period_end: false }),
+      );
     },
   };
 }

@@ -58,6 +58,29 @@ export interface SubscriptionBilling {
   cancelAtPeriodEnd(sub: SubscriptionSnapshot): Promise<void>;
   /** Ends a subscription now (an abandoned, unpaid one). */
   cancelNow(sub: SubscriptionSnapshot): Promise<void>;
+  /**
+   * Moves a paid subscription to another plan, prorated: the unused part of the current
+   * period is credited and the difference invoiced now; the period restarts when the
+   * interval changes. Events follow (invoice.paid, customer.subscription.updated).
+   */
+  changePlan(sub: SubscriptionSnapshot, change: PlanChange): Promise<PlanChanged>;
+  /** Undoes a cancellation at period end: the subscription renews again. */
+  resume(sub: SubscriptionSnapshot): Promise<void>;
+}
+
+export interface PlanChange {
+  from: BillingPlan;
+  to: BillingPlan;
+  /** The provider's recurring price for `to` (Stripe), from ensurePrice. */
+  priceId: string | null;
+  /** Deterministic per change request: a retried call changes nothing more. */
+  idempotencyKey: string;
+}
+
+export interface PlanChanged {
+  currentPeriodEnd: Date;
+  /** What the proration invoice charged now (0 when the credit covers it). */
+  prorationCents: number;
 }
 
 /** Simulated customers are marked so that a later switch to Stripe does not reuse them. */

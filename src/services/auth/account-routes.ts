@@ -11,7 +11,7 @@ import { findUserById, updateProfile, type UserRow } from './users.js';
 const tags = ['auth'];
 const errors = errorResponses;
 
-function meBody(user: UserRow) {
+export function meBody(user: UserRow) {
   return {
     id: user.id,
     email: user.email,
@@ -20,6 +20,7 @@ function meBody(user: UserRow) {
     last_login: user.last_login?.toISOString() ?? null,
     date_of_birth: user.date_of_birth,
     memory_enabled: user.memory_enabled,
+    email_verified: user.email_verified_at !== null,
   };
 }
 

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import type { TypedApp } from '../../http/app.js';
+import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import { Nullable } from '../../http/schemas.js';
 import type { Platform } from '../../platform.js';
 
@@ -27,9 +26,8 @@ export const ClientConfigResponse = Type.Object(
 );
 
 /** What a frontend needs to know before its first call: how payments are confirmed and where LiveKit is. */
-export function configRoutes(platform: Platform): FastifyPluginAsync {
-  return async (root) => {
-    const app = root as unknown as TypedApp;
+export function configRoutes(platform: Platform): RoutePlugin {
+  return publicRoutes(async (app) => {
     const { config } = platform;
     app.get(
       '/config',
@@ -58,5 +56,5 @@ export function configRoutes(platform: Platform): FastifyPluginAsync {
         };
       },
     );
-  };
+  });
 }

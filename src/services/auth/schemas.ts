@@ -4,7 +4,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { REFRESH_TOKEN_PATTERN } from './refresh-tokens.js';
 import { ROOM_NAME_PATTERN } from './rooms.js';
 
-const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254, description: 'Case-insensitive' });
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254, description: 'Case-insensitive' });
 const FullName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 /** A calendar date; checked further in code to be real and in the past. */
 export const DateOfBirth = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a past date' });
@@ -54,6 +54,7 @@ export const MeResponse = Type.Object({
   last_login: NullableTimestamp,
   date_of_birth: Nullable(Type.String()),
   memory_enabled: Type.Boolean({ description: 'Personas may remember a summary of your calls (off by default)' }),
+  email_verified: Type.Boolean({ description: 'The email was confirmed from the link sent to it' }),
 });
 
 export const UpdateMeBody = Type.Object({

@@ -9,13 +9,18 @@ import { errorResponses } from '../../http/schemas.js';
 import { revokeFamilyOf, rotateRefreshToken } from './refresh-tokens.js';
 import { LoginBody, LoginResponse, RefreshBody, RegisterBody } from './schemas.js';
 import { newSession, sessionBody } from './login-body.js';
-import { findUserByEmail, findUserById, insertUser, newUserId, recordLogin } from './users.js';
+import { findUserByEmail, findUserById, insertUser, newUserId, recordLogin, type UserRow } from './users.js';
 
 const tags = ['auth'];
 const errors = errorResponses;
 
+/** What other layers add to registration (the verification email), run once the account is committed. */
+export interface SessionHooks {
+  onRegistered?(user: UserRow): Promise<void>;
+}
+
 /** Register, login, refresh and logout: the routes that hand out or revoke credentials. */
-export function sessionRoutes(platform: Platform): RoutePlugin {
+export function sessionRoutes(platform: Platform, hooks: SessionHooks = {}): RoutePlugin {
   const failures = loginFailuresFor(platform);
   const perIp = { rateLimit: { max: platform.config.AUTH_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } };
 
@@ -42,13 +47,14 @@ export function sessionRoutes(platform: Platform): RoutePlugin {
         const b = request.body;
         const dateOfBirth = b.date_of_birth === undefined ? null : checkDateOfBirth(b.date_of_birth, now);
         const passwordHash = await hashPassword(b.password);
-        const body = await platform.db.transaction(async (tx) => {
+        const created = await platform.db.transaction(async (tx) => {
           const user = await insertUser(tx, { id: newUserId(), email: b.email, fullName: b.full_name, passwordHash, dateOfBirth, now });
           if (!user) return undefined;
-          return newSession(platform, tx, user, now);
+          return { user, body: await newSession(platform, tx, user, now) };
         });
-        if (!body) throw conflict('An account with that email already exists.', 'email_taken');
-        return reply.status(201).send(body);
+        if (!created) throw conflict('An account with that email already exists.', 'email_taken');
+        await hooks.onRegistered?.(created.user);
+        return reply.status(201).send(created.body);
       },
     );
 

@@ -12,10 +12,11 @@ export interface UserRow {
   created_at: Date;
   last_login: Date | null;
   memory_enabled: boolean;
+  email_verified_at: Date | null;
 }
 
 // date_of_birth as text: a calendar date, not an instant (no time-zone shifts).
-const COLUMNS = `id, email, full_name, password_hash, role, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, created_at, last_login, memory_enabled`;
+const COLUMNS = `id, email, full_name, password_hash, role, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, created_at, last_login, memory_enabled, email_verified_at`;
 
 export function newUserId(): string {
   return `usr_${randomBytes(12).toString('hex')}`;
@@ -37,11 +38,11 @@ export async function insertUser(
 }
 
 export function findUserByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
-  return one<UserRow>(q, `SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`, [email]);
+  return one<UserRow>(q, `SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL`, [email]);
 }
 
 export function findUserById(q: Queryable, id: string): Promise<UserRow | undefined> {
-  return one<UserRow>(q, `SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+  return one<UserRow>(q, `SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`, [id]);
 }
 
 export async function recordLogin(q: Queryable, id: string, now: Date): Promise<void> {

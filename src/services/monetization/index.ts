@@ -1,6 +1,7 @@
 import type { ServiceModule } from '../service.js';
 import { adRoutes } from './ad-routes.js';
 import { couponRoutes } from './coupon-routes.js';
+import { paymentRoutes } from './payment-routes.js';
 import { planRoutes } from './plan-routes.js';
 import { subscriptionRoutes } from './subscription-routes.js';
 import { userRoutes } from './user-routes.js';
@@ -16,5 +17,6 @@ export const monetizationService: ServiceModule = {
     adRoutes(platform),
     couponRoutes(platform),
     userRoutes(platform),
+    paymentRoutes(platform),
   ],
 };

@@ -13,6 +13,21 @@ export const PlanBody = Type.Object({
 });
 export const PlansResponse = Type.Object({ plans: Type.Array(PlanBody) });
 
+export const SubscribeStepQuery = Type.Object({
+  tier: Type.Literal('premium'),
+  plan: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+});
+export const SubscribeStepResponse = Type.Object({
+  tier: Type.Literal('premium'),
+  plan: PlanBody,
+  message: Type.String(),
+  next: Type.Object({
+    method: Type.Literal('POST'),
+    path: Type.Literal('/subscriptions'),
+    body: Type.Object({ plan_id: Type.String() }),
+  }, { description: 'The call that starts the subscription; confirm its client_secret with Stripe.js' }),
+});
+
 export const CreateSubscriptionBody = Type.Object({
   plan_id: Type.String({ minLength: 1, maxLength: 64 }),
   payment_method_id: Type.Optional(Type.String({ maxLength: 255, description: 'Attached to the customer as the default when given' })),
@@ -43,6 +58,25 @@ export const CurrentSubscriptionResponse = Type.Object({
   amount_cents: Type.Integer(),
   currency: Type.String(),
   features: Type.Array(Type.String()),
+});
+
+export const ChangePlanBody = Type.Object({ plan_id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ChangePlanResponse = Type.Object({
+  subscription_id: Type.String(),
+  plan: Type.String(),
+  plan_name: Type.String(),
+  interval: Type.String(),
+  current_period_end: Timestamp,
+  proration_amount: Type.Number({ description: 'Charged now for the change (the unused part of the period credited)' }),
+  proration_amount_cents: Type.Integer(),
+  currency: Type.String(),
+  message: Type.String(),
+});
+export const ResumeSubscriptionResponse = Type.Object({
+  resumed: Type.Boolean(),
+  message: Type.String(),
+  status: Type.String(),
+  current_period_end: NullableTimestamp,
 });
 
 export const CancelSubscriptionResponse = Type.Object({

@@ -1,4 +1,5 @@
 import { currentUser } from '../../http/authenticate.js';
+import { requireVerifiedEmailForPurchase } from '../../http/verified-email.js';
 import { notFound } from '../../http/errors.js';
 import { withIdempotency } from '../../http/idempotency.js';
 import { ErrorResponse, bearerSecurity, errorResponses } from '../../http/schemas.js';
@@ -8,10 +9,14 @@ import { COUPON_CHECKS_PER_MINUTE } from './coupon-routes.js';
 import { findPlan } from './plans.js';
 import {
   CancelSubscriptionResponse,
+  ChangePlanBody,
+  ChangePlanResponse,
   CreateSubscriptionBody,
   CreateSubscriptionResponse,
   CurrentSubscriptionResponse,
+  ResumeSubscriptionResponse,
 } from './schemas.js';
+import { changePlan, resumeSubscription } from './subscription-changes.js';
 import { cancelSubscription, currentSubscription, startSubscription } from './subscriptions.js';
 import { centsToDecimal } from '../../money.js';
 
@@ -28,8 +33,9 @@ export function subscriptionRoutes(platform: Platform): RoutePlugin {
           description: 'Honours an Idempotency-Key header. A live subscription already → 409.',
           security: bearerSecurity,
           body: CreateSubscriptionBody,
-          response: { 200: CreateSubscriptionResponse, ...errors, 429: ErrorResponse },
+          response: { 200: CreateSubscriptionResponse, ...errors, 403: ErrorResponse, 429: ErrorResponse },
         },
+        preHandler: requireVerifiedEmailForPurchase(platform),
         // A coupon code can be tried here too: as slow to guess as GET /coupons/validate.
         config: {
           rateLimit: { max: COUPON_CHECKS_PER_MINUTE, timeWindow: 60_000, keyGenerator: (r) => `subscribe:${r.user?.id ?? r.ip}` },
@@ -92,6 +98,40 @@ export function subscriptionRoutes(platform: Platform): RoutePlugin {
         },
       },
       async (request) => cancelSubscription(platform, currentUser(request).id),
+    );
+
+    app.post(
+      '/subscriptions/change-plan',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary: 'Switch plan (monthly ↔ yearly), prorated: the unused part of the period is credited, the difference charged now',
+          description: 'Honours an Idempotency-Key header.',
+          security: bearerSecurity,
+          body: ChangePlanBody,
+          response: { 200: ChangePlanResponse, ...errors, 403: ErrorResponse },
+        },
+        preHandler: requireVerifiedEmailForPurchase(platform),
+      },
+      async (request, reply) => {
+        const key = typeof request.headers['idempotency-key'] === 'string' ? request.headers['idempotency-key'] : request.id;
+        return withIdempotency(platform, request, reply, 'POST /subscriptions/change-plan', () =>
+          changePlan(platform, currentUser(request).id, request.body.plan_id, key),
+        );
+      },
+    );
+
+    app.post(
+      '/subscriptions/resume',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary: 'Undo a cancellation at period end: the subscription renews again',
+          security: bearerSecurity,
+          response: { 200: ResumeSubscriptionResponse, ...errors },
+        },
+      },
+      async (request) => resumeSubscription(platform, currentUser(request).id),
     );
   });
 }

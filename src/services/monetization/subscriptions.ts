@@ -48,7 +48,7 @@ export interface CreatedSubscriptionBody {
 
 const newLocalId = (): string => `msub_${randomBytes(10).toString('hex')}`;
 
-function snapshot(row: SubscriptionRow, customerId: string): SubscriptionSnapshot {
+export function snapshot(row: SubscriptionRow, customerId: string): SubscriptionSnapshot {
   return {
     id: row.stripe_subscription_id ?? '',
     customerId,
@@ -100,14 +100,14 @@ async function customerFor(platform: Platform, billing: SubscriptionBilling, use
   return after?.stripe_customer_id ?? created;
 }
 
-async function priceFor(platform: Platform, billing: SubscriptionBilling, plan: Plan): Promise<string | null> {
+export async function priceFor(platform: Platform, billing: SubscriptionBilling, plan: Plan): Promise<string | null> {
   // A simulated subscription needs no price and ignores one.
   if (plan.stripePriceId) return plan.stripePriceId;
   const priceId = await billing.ensurePrice(plan);
   return priceId ? rememberStripePrice(platform.db, plan.id, priceId) : null;
 }
 
-const providerUnavailable = (err: unknown) =>
+export const providerUnavailable = (err: unknown) =>
   err instanceof SubscriptionBillingError
     ? new AppError('unavailable', 'The payment provider could not set up the subscription; nothing was charged. Please try again.')
     : err;
@@ -278,4 +278,32 @@ export async function currentSubscription(q: Queryable, userId: string, now: Dat
       ORDER BY created_at DESC LIMIT 1`,
     [userId, now],
   );
+}
+
+/**
+ * Ends the user's live subscription at once, at the provider and here (the account is being
+ * deleted): no renewal, no further invoice. False when there was none.
+ */
+export async function endSubscriptionNow(platform: Platform, userId: string): Promise<boolean> {
+  const billing = platform.payments.subscriptions;
+  const row = await liveSubscription(platform.db, userId);
+  if (!row) return false;
+  const customer = await one<{ stripe_customer_id: string | null }>(platform.db, `SELECT stripe_customer_id FROM users WHERE id = $1`, [userId]);
+  if (row.stripe_subscription_id && row.provider === billing.kind) {
+    await billing.cancelNow(snapshot(row, customer?.stripe_customer_id ?? '')).catch((err: unknown) => {
+      throw providerUnavailable(err);
+    });
+  }
+  const now = platform.clock.now();
+  await platform.db.transaction(async (tx) => {
+    const locked = await one<SubscriptionRow>(tx, `SELECT * FROM user_subscriptions WHERE id = $1 FOR UPDATE`, [row.id]);
+    if (!locked || !(LIVE_STATUSES as readonly string[]).includes(locked.status)) return;
+    if (locked.status === 'incomplete') return expireLocally(tx, locked, now);
+    // Events created before this moment can no longer bring it back.
+    await tx.query(
+      `UPDATE user_subscriptions SET status = 'canceled', updated_at = $2, provider_event_at = GREATEST(COALESCE(provider_event_at, 0), $3) WHERE id = $1`,
+      [row.id, now, Math.floor(now.getTime() / 1000)],
+    );
+  });
+  return true;
 }

@@ -49,7 +49,7 @@ const ratingOf = (r: PersonaRow): number | null => (r.rating === null ? null : N
  * else's are.
  */
 export async function listPersonas(q: Queryable, query: ListQuery, viewerId: string | null): Promise<PersonaRow[]> {
-  const where = [viewerId ? '(owner_id IS NULL OR owner_id = $1)' : 'owner_id IS NULL', 'published'];
+  const where = [viewerId ? '(owner_id IS NULL OR owner_id = $1)' : 'owner_id IS NULL', 'published', 'deleted_at IS NULL'];
   const params: unknown[] = viewerId ? [viewerId] : [];
   if (query.category) {
     params.push(query.category);
@@ -82,7 +82,7 @@ const ORDER: Record<NonNullable<ListQuery['sort_by']>, string> = {
 export async function findVisiblePersona(q: Queryable, slug: string, viewerId: string | null): Promise<PersonaRow> {
   const row = await one<PersonaRow>(
     q,
-    `SELECT * FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2) AND published`,
+    `SELECT * FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2) AND published AND deleted_at IS NULL`,
     [slug, viewerId],
   );
   if (!row) throw notFound(`No persona with the slug "${slug}".`, 'persona_not_found');

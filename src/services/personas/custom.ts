@@ -16,7 +16,7 @@ export const MAX_CUSTOM_PERSONAS = 3;
 export const CUSTOM_MULTIPLIER_MILLI = 1200;
 export const CUSTOM_SESSION_LIMIT_MINUTES = 60;
 
-const FIELDS = ['name', 'summary', 'persona', 'purpose'] as const;
+export const FIELDS = ['name', 'summary', 'persona', 'purpose'] as const;
 /** The same limits as the request schema and the table's CHECKs, in characters. */
 const MAX_LENGTH = { name: 60, summary: 300, persona: 1000, purpose: 1000 } as const;
 
@@ -33,11 +33,15 @@ export function slugify(name: string): string {
   return base || 'persona';
 }
 
-export async function createCustomPersona(platform: Platform, moderator: Moderator, userId: string, body: CustomPersonaBody) {
-  const now = platform.clock.now();
-  if ((await getUserTier(platform.db, userId, now)) !== 'premium') {
-    throw forbidden(`Custom personas are a Premium feature: upgrade to Premium to create up to ${MAX_CUSTOM_PERSONAS} of your own.`, 'premium_required');
-  }
+/**
+ * A custom persona's texts as they will be stored: markup removed, the length limits checked
+ * again, and moderated (failing closed). The one rule for creating and editing.
+ */
+export async function cleanPersonaText(
+  platform: Platform,
+  moderator: Moderator,
+  body: Record<(typeof FIELDS)[number], string>,
+): Promise<Record<(typeof FIELDS)[number], string>> {
   const clean = Object.fromEntries(FIELDS.map((f) => [f, sanitiseUserText(body[f])])) as Record<(typeof FIELDS)[number], string>;
   // Unicode normalisation can lengthen text (e.g. "ﬃ" -> "ffi"), so the limits are checked again.
   const bad = FIELDS.filter((f) => clean[f].length === 0 || [...clean[f]].length > MAX_LENGTH[f]);
@@ -45,14 +49,22 @@ export async function createCustomPersona(platform: Platform, moderator: Moderat
     const errors = bad.map((field) => ({ field, message: `must contain 1 to ${MAX_LENGTH[field]} characters once markup is removed` }));
     throw validationFailed(`Invalid request: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, errors);
   }
-
   await requireModerated(moderator, platform.log, FIELDS.map((f) => clean[f]), 'This persona');
+  return clean;
+}
+
+export async function createCustomPersona(platform: Platform, moderator: Moderator, userId: string, body: CustomPersonaBody) {
+  const now = platform.clock.now();
+  if ((await getUserTier(platform.db, userId, now)) !== 'premium') {
+    throw forbidden(`Custom personas are a Premium feature: upgrade to Premium to create up to ${MAX_CUSTOM_PERSONAS} of your own.`, 'premium_required');
+  }
+  const clean = await cleanPersonaText(platform, moderator, body);
 
   const systemPrompt = assembleSystemPrompt({ ...clean, category: body.category });
   const slug = await platform.db.transaction(async (tx) => {
     // The owner's row lock serialises concurrent creations, so the limit holds.
     await lockUser(tx, userId);
-    const [count] = await tx.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM personas WHERE owner_id = $1`, [userId]);
+    const [count] = await tx.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM personas WHERE owner_id = $1 AND deleted_at IS NULL`, [userId]);
     if (Number(count?.n ?? 0) >= MAX_CUSTOM_PERSONAS) {
       throw conflict(`You already have ${MAX_CUSTOM_PERSONAS} custom personas, the most a Premium account can keep.`, 'custom_persona_limit');
     }

@@ -7,10 +7,11 @@ import type { Platform } from '../../platform.js';
 import { getUserTier } from '../monetization/tier.js';
 import { personaAnalytics } from './analytics.js';
 import { createCustomPersona } from './custom.js';
+import { deleteCustomPersona, listOwnPersonas, updateCustomPersona } from './custom-edit.js';
 import { ratePersona } from './ratings.js';
 import { responseCache } from '../../http/response-cache.js';
 import {
-  AnalyticsResponse, CustomPersonaBody, CustomPersonaResponse, RateQuery, RateResponse, SessionBody, SessionResponse, SlugParams,
+  AnalyticsResponse, CustomPersonaBody, CustomPersonaPatch, CustomPersonaResponse, OwnPersonasResponse, RateQuery, RateResponse, SessionBody, SessionResponse, SlugParams,
 } from './schemas.js';
 import { startPersonaSession } from './session-start.js';
 
@@ -50,6 +51,55 @@ export function memberRoutes(platform: Platform): RoutePlugin {
         },
       },
       async (request) => createCustomPersona(platform, moderator, currentUser(request).id, request.body),
+    );
+
+    app.get(
+      '/personas/mine',
+      {
+        schema: {
+          tags: ['personas'],
+          summary: 'Your custom personas and the slots left',
+          security: bearerSecurity,
+          response: { 200: OwnPersonasResponse, 401: ErrorResponse },
+        },
+      },
+      async (request) => listOwnPersonas(platform, currentUser(request).id),
+    );
+
+    app.patch(
+      '/personas/:slug',
+      {
+        config: perUser('custom-persona', 10),
+        schema: {
+          tags: ['personas'],
+          summary: 'Edit one of your custom personas (the same limits and moderation as creating it)',
+          security: bearerSecurity,
+          params: SlugParams,
+          body: CustomPersonaPatch,
+          response: {
+            200: CustomPersonaResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse,
+            422: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse,
+          },
+        },
+      },
+      async (request) => updateCustomPersona(platform, moderator, currentUser(request).id, request.params.slug, request.body),
+    );
+
+    app.delete(
+      '/personas/:slug',
+      {
+        schema: {
+          tags: ['personas'],
+          summary: 'Delete one of your custom personas (frees a slot; past sessions stay in your history)',
+          security: bearerSecurity,
+          params: SlugParams,
+          response: { 204: { type: 'null', description: 'Deleted' }, 401: ErrorResponse, 404: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        await deleteCustomPersona(platform, currentUser(request).id, request.params.slug);
+        return reply.status(204).send();
+      },
     );
 
     app.post(

@@ -15,7 +15,7 @@ export async function ratePersona(
     // Locking the persona row serialises concurrent ratings of it, so the totals stay exact.
     const persona = await one<{ name: string }>(
       tx,
-      `SELECT name FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2) FOR UPDATE`,
+      `SELECT name FROM personas WHERE slug = $1 AND (owner_id IS NULL OR owner_id = $2) AND deleted_at IS NULL FOR UPDATE`,
       [input.slug, input.userId],
     );
     if (!persona) throw notFound(`No persona with the slug "${input.slug}".`, 'persona_not_found');

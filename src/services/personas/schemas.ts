@@ -83,6 +83,15 @@ export const CustomPersonaBody = Type.Object({
 });
 export type CustomPersonaBody = Static<typeof CustomPersonaBody>;
 
+export const CustomPersonaPatch = Type.Partial(CustomPersonaBody);
+export type CustomPersonaPatch = Static<typeof CustomPersonaPatch>;
+
+export const OwnPersonasResponse = Type.Object({
+  personas: Type.Array(Type.Composite([PersonaSummary, Type.Object({ persona: Type.String(), purpose: Type.String() })])),
+  limit: Type.Integer({ description: 'Custom personas a Premium account may keep' }),
+  remaining: Type.Integer({ description: 'Slots left' }),
+});
+
 export const CustomPersonaResponse = Type.Object({
   slug: Type.String(),
   name: Type.String(),

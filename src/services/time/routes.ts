@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { currentUser } from '../../http/authenticate.js';
+import { requireVerifiedEmailForPurchase } from '../../http/verified-email.js';
 import { withIdempotency } from '../../http/idempotency.js';
 import { PUBLIC_CACHE_CONTROL, responseCache, sendJson } from '../../http/response-cache.js';
 import { bearerSecurity, errorResponses as errors } from '../../http/schemas.js';
@@ -42,15 +43,16 @@ export const timeRoutes = (platform: Platform): RoutePlugin => publicRoutes(asyn
   );
 
   await app.register(signedInRoutes(platform, async (r) => {
+    const verifiedEmail = requireVerifiedEmailForPurchase(platform);
     const purchaseSchema = {
       tags: ['time'],
       summary: 'Buy a time card (creates the payment; the card is paid when the payment succeeds)',
       security: bearerSecurity,
       body: S.PurchaseRequest,
-      response: { 200: S.PurchaseResponse, ...errors(401, 402, 404, 409, 422, 429, 503) },
+      response: { 200: S.PurchaseResponse, ...errors(401, 402, 403, 404, 409, 422, 429, 503) },
     };
     for (const url of ['/time/purchase', '/time-cards/purchase']) {
-      r.post(url, { schema: purchaseSchema, config: { rateLimit: PURCHASE_RATE_LIMIT } }, async (request, reply) =>
+      r.post(url, { schema: purchaseSchema, config: { rateLimit: PURCHASE_RATE_LIMIT }, preHandler: verifiedEmail }, async (request, reply) =>
         withIdempotency(platform, request, reply, 'time.purchase', () =>
           purchaseTimeCard(platform, {
             userId: currentUser(request).id,

@@ -5,6 +5,7 @@ import { ErrorResponse } from '../../http/schemas.js';
 import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import { verifyStripeEvent } from '../../integrations/stripe/client.js';
 import type { Platform } from '../../platform.js';
+import { receiptStripeHandlers } from '../monetization/receipts.js';
 import { monetizationStripeHandlers } from '../monetization/stripe-events.js';
 import { disputeStripeHandlers } from '../time/disputes.js';
 import { timeStripeHandlers } from '../time/stripe-events.js';
@@ -31,7 +32,7 @@ export function combineHandlers(...maps: StripeEventHandlers[]): StripeEventHand
   return combined;
 }
 
-const handlers = combineHandlers(timeStripeHandlers, disputeStripeHandlers, monetizationStripeHandlers);
+const handlers = combineHandlers(timeStripeHandlers, disputeStripeHandlers, monetizationStripeHandlers, receiptStripeHandlers);
 
 export interface WebhookOutcome {
   eventId: string;

@@ -57,6 +57,43 @@ function subscriptionCreate(req: FakeRequest, fake: FakeStripe, faults: BillingF
   return { body: expanded ? { ...sub, latest_invoice: invoice } : sub };
 }
 
+/**
+ * A price change as Stripe makes it with proration: the unused share of the current period
+ * is credited, the new price charged, and an interval change restarts the period now.
+ * With `always_invoice` the difference is invoiced (and, in this fake, paid) at once.
+ */
+function subscriptionPriceChange(fake: FakeStripe, sub: Record<string, unknown>, priceId: string, proration: string | undefined) {
+  const price = fake.objects.get(priceId) as { unit_amount: number; currency: string; recurring: { interval: string } } | undefined;
+  if (!price) return notFound('price');
+  const items = sub.items as { data: { price: { unit_amount: number; recurring: { interval: string } }; current_period_start: number; current_period_end: number }[] };
+  const item = items.data[0]!;
+  const now = unix();
+  const total = Math.max(1, item.current_period_end - item.current_period_start);
+  const unused = Math.max(0, Math.min(total, item.current_period_end - now));
+  const credit = Math.round((item.price.unit_amount * unused) / total);
+  const amount = Math.max(0, price.unit_amount - credit);
+  if (item.price.recurring.interval !== price.recurring.interval) {
+    item.current_period_start = now;
+    item.current_period_end = now + (price.recurring.interval === 'year' ? 365 : 30) * 86400;
+  }
+  item.price = price;
+  const invoice = {
+    id: fake.id('in'),
+    object: 'invoice',
+    customer: sub.customer,
+    status: proration === 'always_invoice' ? 'paid' : 'draft',
+    billing_reason: 'subscription_update',
+    currency: price.currency,
+    amount_due: amount,
+    amount_paid: proration === 'always_invoice' ? amount : 0,
+    parent: { type: 'subscription_details', subscription_details: { subscription: sub.id, metadata: sub.metadata ?? {} } },
+    lines: { object: 'list', data: [{ period: { start: now, end: item.current_period_end } }] },
+  };
+  fake.objects.set(invoice.id, invoice);
+  sub.latest_invoice = invoice.id;
+  return { invoice };
+}
+
 /** Customers, prices, coupons and subscriptions: what subscription billing calls. */
 export function billingRoutes(faults: BillingFaults = { failSubscriptionCreate: false }): FakeStripeRoutes {
   return [
@@ -124,7 +161,23 @@ export function billingRoutes(faults: BillingFaults = { failSubscriptionCreate: 
         const sub = fake.objects.get(req.params.id ?? '');
         if (!sub) return notFound('subscription');
         if (req.body.cancel_at_period_end !== undefined) sub.cancel_at_period_end = req.body.cancel_at_period_end === 'true';
+        const item = list(req.body.items)[0] as { id?: string; price?: string } | undefined;
+        if (item?.price) {
+          const changed = subscriptionPriceChange(fake, sub, item.price, req.body.proration_behavior as string | undefined);
+          if ('status' in changed) return changed;
+          const expanded = list(req.body.expand).some((e) => String(e).startsWith('latest_invoice'));
+          if (req.body.metadata) sub.metadata = { ...(sub.metadata as object), ...(req.body.metadata as object) };
+          return { body: expanded ? { ...sub, latest_invoice: changed.invoice } : sub };
+        }
         return { body: sub };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/subscriptions/:id',
+      handler: (req, fake) => {
+        const sub = fake.objects.get(req.params.id ?? '');
+        return sub ? { body: sub } : notFound('subscription');
       },
     },
     {
