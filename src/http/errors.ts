@@ -17,6 +17,10 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  /** The database connection was lost mid-request (the pool replaces it): retry. */
+  database_unavailable: 503,
+  /** No database connection free in time, or a statement ran past its timeout: retry. */
+  database_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -59,5 +63,11 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
   if (code === '23503') return notFound('A referenced resource does not exist.');
   if (code === '23514') return conflict('That change would break a rule on the stored data.');
   if (code === '40001' || code === '40P01') return new AppError('unavailable', 'The server is busy; please retry.', { headers: { 'retry-after': '1' } });
+  if (code === '53300' || code === '57014' || code === '55P03') {
+    return new AppError('database_busy', 'The server is busy; please retry.', { headers: { 'retry-after': '1' } });
+  }
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) {
+    return new AppError('database_unavailable', 'The database connection was lost; please retry.', { headers: { 'retry-after': '1' } });
+  }
   return undefined;
 }
