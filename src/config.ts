@@ -35,6 +35,15 @@ export const EnvSchema = Type.Object({
   DATABASE_SSL: Type.Boolean({ default: false }),
   DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
   REDIS_URL: Optional(Type.String({ minLength: 1 })),
+  /**
+   * Proxies whose X-Forwarded-For is believed (client IPs for rate limits): a hop count
+   * ("1") or comma-separated addresses/CIDRs ("10.0.0.0/8,127.0.0.1"). Unset: none.
+   */
+  TRUST_PROXY: Optional(Type.String({ minLength: 1 })),
+  /** Production: the bearer token /metrics requires (without it /metrics is off). */
+  METRICS_TOKEN: Optional(Type.String({ minLength: 16 })),
+  /** Production: serve /docs and /openapi.json (off unless set). */
+  DOCS_ENABLED: Type.Boolean({ default: false }),
 
   JWT_ISSUER: Type.String({ default: 'mindbot-auth' }),
   JWT_AUDIENCE: Type.String({ default: 'mindbot-api' }),
@@ -91,6 +100,8 @@ export interface Config extends Env {
   readonly services: readonly ServiceName[];
   /** PROVIDER_PRICES parsed; null when not configured. */
   readonly providerPrices: ProviderPrices | null;
+  /** TRUST_PROXY parsed for Fastify: a hop count, a list of addresses/CIDRs, or false. */
+  readonly trustProxy: number | string[] | false;
 }
 
 export const SERVICE_NAMES = ['auth', 'time', 'admin', 'webhooks', 'personas', 'monetization', 'gateway'] as const;
@@ -110,7 +121,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS', 'AGENT_STORE_TRANSCRIPTS']);
+const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS', 'AGENT_STORE_TRANSCRIPTS', 'DOCS_ENABLED']);
 
 /** Validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -145,7 +156,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
-  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices });
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices, trustProxy });
+}
+
+/** A hop count or addresses/CIDRs; never "trust everyone", which lets any client pick its IP. */
+function parseTrustProxy(value: string | undefined): number | string[] | false {
+  if (value === undefined) return false;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a) || a === '0.0.0.0/0' || a === '::/0');
+  if (list.length === 0 || bad.length > 0) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY: give a hop count or proxy addresses/CIDRs, not ${bad.join(', ') || 'an empty list'} (trusting every address lets clients forge X-Forwarded-For)`);
+  }
+  return list;
 }
 
 function parseServices(list: string): ServiceName[] {

@@ -26,6 +26,10 @@ export interface AppSpec {
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** TRUST_PROXY for Fastify: a hop count trusts that many proxies nearest to us. */
+const fastifyTrustProxy = (trust: number | string[] | false) =>
+  typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+
 /**
  * Builds one service's Fastify app (or the gateway's, which mounts every service's routes).
  * It never listens: the start-up layer does, tests use `inject`.
@@ -36,7 +40,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    trustProxy: platform.config.isProduction,
+    trustProxy: fastifyTrustProxy(platform.config.trustProxy),
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -47,7 +51,8 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     done();
   });
   installErrorHandler(app);
-  installMetrics(app, spec.name);
+  const { config } = platform;
+  installMetrics(app, spec.name, { token: config.METRICS_TOKEN, expose: !config.isProduction || config.METRICS_TOKEN !== undefined });
   await installRateLimit(app, platform);
 
   await app.register(swagger, {
@@ -61,8 +66,11 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Production serves the docs only when asked to (DOCS_ENABLED).
+  if (!config.isProduction || config.DOCS_ENABLED) {
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }
 
   app.get('/health', { schema: { tags: ['ops'], response: { 200: HealthResponse } } }, async () => ({
     status: 'ok' as const,
