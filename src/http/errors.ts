@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   /** /agent/* without the voice agent's key. */
   agent_unauthenticated: 401,
+  /** A signed Stripe event without the envelope every event has (id, type, data.object). */
+  webhook_event_invalid: 400,
   payment_required: 402,
   forbidden: 403,
   not_found: 404,
