@@ -76,6 +76,12 @@ export const EnvSchema = Type.Object({
   BASE_HOURLY_PRICE_CENTS: Type.Integer({ minimum: 0, default: 1000 }),
   MAX_ACTIVE_SESSIONS_PER_USER: Type.Integer({ minimum: 1, default: 1 }),
   AD_REWARDS_PER_DAY: Type.Integer({ minimum: 0, default: 5 }),
+  /**
+   * AdMob's SSV verifier keys (the JSON of https://www.gstatic.com/admob/reward/verifier-keys.json):
+   * ad rewards need the network's signed callback on GET /ads/ssv. Unset: a simulated ad
+   * network confirms views (outside production; production then rewards no views).
+   */
+  ADMOB_SSV_KEYS: Optional(Type.String({ minLength: 2 })),
   /** Per-minute saving on ad-supported persona sessions for free users who accept ads. */
   AD_SUPPORTED_DISCOUNT_PERCENT: Type.Integer({ minimum: 0, maximum: 100, default: 50 }),
 

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   agent_unauthenticated: 401,
   /** A signed Stripe event without the envelope every event has (id, type, data.object). */
   webhook_event_invalid: 400,
+  /** GET /ads/ssv with a signature that does not verify, or without what a reward needs. */
+  ad_callback_invalid: 400,
   payment_required: 402,
   forbidden: 403,
   not_found: 404,

@@ -1,5 +1,5 @@
 import type { ServiceModule } from '../service.js';
-import { adRoutes } from './ad-routes.js';
+import { adRoutes, adSsvRoutes } from './ad-routes.js';
 import { couponRoutes } from './coupon-routes.js';
 import { planRoutes } from './plan-routes.js';
 import { subscriptionRoutes } from './subscription-routes.js';
@@ -14,6 +14,7 @@ export const monetizationService: ServiceModule = {
     planRoutes(platform),
     subscriptionRoutes(platform),
     adRoutes(platform),
+    adSsvRoutes(platform),
     couponRoutes(platform),
     userRoutes(platform),
   ],
