@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcile } from '../src/services/time/reconcile.js';
 import type { App } from '../src/http/app.js';
 import { ledgerSeconds } from './support/accounts.js';
 import { deliverEvent, signedEvent } from './support/fake-stripe/index.js';
@@ -45,5 +46,6 @@ describe('dispute and refund events in every order', () => {
     const balance = (await app.inject({ method: 'GET', url: '/time/balance', headers: user.auth })).json();
     expect(Math.round(balance.balance.total_minutes * 60)).toBe(allowed(closing, refund));
     expect(await ledgerSeconds(platform, user.id)).toBe(allowed(closing, refund));
+    expect(await reconcile(platform.db)).toEqual([]);
   });
 });
