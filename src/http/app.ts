@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Platform } from '../platform.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrorReply, installErrorHandler } from './error-handler.js';
 import { installMetrics } from './metrics.js';
 import { installRateLimit } from './rate-limit.js';
 import { AppError } from './errors.js';
@@ -43,6 +43,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     trustProxy: fastifyTrustProxy(platform.config.trustProxy),
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('user', null);

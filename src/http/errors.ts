@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   session_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  /** A path parameter longer than the router takes. */
+  uri_too_long: 414,
   validation_failed: 422,
   rate_limited: 429,
   internal: 500,
