@@ -6,7 +6,9 @@ import { createPostgres } from '../src/db/postgres.js';
 import type { App } from '../src/http/app.js';
 import { toAppError } from '../src/http/error-handler.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
-import { giveBalance } from './support/accounts.js';
+import { reconcile } from '../src/services/time/reconcile.js';
+import { giveBalance, ledgerSeconds } from './support/accounts.js';
+import { deliverEvent, signedEvent } from './support/fake-stripe/index.js';
 import { onPostgres } from './support/database.js';
 import { createTestPlatform, type TestPlatform } from './support/platform.js';
 import { createUser } from './support/users.js';
@@ -134,5 +136,103 @@ describe.skipIf(!onPostgres)('an exhausted pool', () => {
     release();
     await Promise.all(holders);
     expect((await app.inject({ method: 'GET', url: '/time/balance', headers: user.auth })).statusCode).toBe(200);
+  });
+});
+
+/** The database, with the first transaction to reach its `at`-th statement terminating its own connection just before it. */
+function withFault(db: Database): { db: Database; arm(at: number): void } {
+  let armed = 0;
+  const faulty: Database = {
+    kind: db.kind,
+    query: (text, params) => db.query(text, params),
+    ping: () => db.ping(),
+    close: () => db.close(),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        let n = 0;
+        return fn({
+          script: (sql) => tx.script(sql),
+          query: async (text, params) => {
+            if (armed > 0 && ++n === armed) {
+              armed = 0;
+              await tx.query('SELECT pg_terminate_backend(pg_backend_pid())').catch(() => undefined);
+            }
+            return tx.query(text, params);
+          },
+        });
+      }),
+  };
+  return { db: faulty, arm: (at) => void (armed = at) };
+}
+
+describe.skipIf(!onPostgres)('connections terminated mid-transaction', () => {
+  let db: Database;
+  let schema: string;
+  let fault: ReturnType<typeof withFault>;
+  let platform: TestPlatform;
+  let app: App;
+  beforeAll(async () => {
+    ({ db, schema } = await openPool(6));
+    fault = withFault(db);
+    platform = await createTestPlatform({}, { db: fault.db });
+    app = await buildGatewayApp(platform);
+  });
+  afterAll(async () => {
+    await platform?.payments.flush();
+    await app?.close();
+    await db?.close();
+  });
+
+  const buy = (user: { auth: Record<string, string> }, key: string) =>
+    app.inject({ method: 'POST', url: '/time/purchase', headers: { ...user.auth, 'idempotency-key': key }, payload: { package_id: 'starter_1h', payment_method_id: 'pm_card_visa' } });
+
+  it('a purchase fails with 503 leaving no card, and its retry buys exactly one', async () => {
+    const user = await createUser(platform);
+    fault.arm(1);
+    const failed = await buy(user, 'fault-buy-1');
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers['retry-after']).toBeDefined();
+    expect(await db.query(`SELECT 1 FROM time_cards WHERE purchaser_user_id = $1`, [user.id])).toHaveLength(0);
+    const retried = await buy(user, 'fault-buy-1');
+    expect(retried.statusCode).toBe(200);
+    expect((await buy(user, 'fault-buy-1')).json()).toEqual(retried.json());
+    await platform.payments.flush();
+    expect(await db.query(`SELECT 1 FROM time_cards WHERE purchaser_user_id = $1`, [user.id])).toHaveLength(1);
+  });
+
+  it('a webhook fails with 503 applying nothing, and its redelivery applies once', async () => {
+    const user = await createUser(platform);
+    const bought = (await buy(user, 'fault-buy-2')).json() as { time_card_id: string; payment_intent_id: string; activation_code: string };
+    await platform.payments.flush();
+    expect((await app.inject({ method: 'POST', url: '/time/activate', headers: user.auth, payload: { activation_code: bought.activation_code } })).statusCode).toBe(200);
+    const refund = signedEvent(platform, 'charge.refunded', { id: `ch_${bought.time_card_id}`, object: 'charge', amount: 999, amount_refunded: 999, refunded: true, currency: 'usd', payment_intent: bought.payment_intent_id, metadata: {} });
+    fault.arm(3);
+    expect((await deliverEvent(app, refund)).statusCode).toBe(503);
+    expect(await db.query(`SELECT 1 FROM stripe_events WHERE id = $1`, [refund.id])).toHaveLength(0);
+    expect(await ledgerSeconds(platform, user.id)).toBe(3600);
+    expect((await deliverEvent(app, refund)).statusCode).toBe(200);
+    expect((await deliverEvent(app, refund)).statusCode).toBe(200);
+    expect(await ledgerSeconds(platform, user.id)).toBe(0);
+    expect(await db.query(`SELECT 1 FROM ledger_entries WHERE card_id = $1 AND kind = 'refund_reversal'`, [bought.time_card_id])).toHaveLength(1);
+  });
+
+  it('session ends cut off by terminated connections debit exactly once when retried', async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => createUser(platform)));
+    for (const u of users) {
+      await giveBalance(platform, u.id, 600);
+      expect((await app.inject({ method: 'POST', url: '/time/session/start', headers: u.auth, payload: { session_id: 'f', room_name: `room_${u.id}` } })).statusCode).toBe(200);
+    }
+    platform.clock.advance(60);
+    const end = (u: { auth: Record<string, string> }) => app.inject({ method: 'POST', url: '/time/session/end', headers: u.auth, payload: { session_id: 'f' } });
+    const inFlight = users.map(end);
+    await terminateOthers(db, schema);
+    for (const res of await Promise.all(inFlight)) expect([200, 503]).toContain(res.statusCode);
+    for (const u of users) {
+      const res = await end(u);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().cost_minutes).toBe(1);
+      expect(await ledgerSeconds(platform, u.id)).toBe(540);
+    }
+    expect(await reconcile(db)).toEqual([]);
   });
 });
