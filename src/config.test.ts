@@ -112,4 +112,14 @@ describe('loadConfig', () => {
       /MINDBOT_SERVICES names unknown services: billing \(known: auth, time/,
     );
   });
+
+  it('TRUST_PROXY: off by default, a hop count or addresses, never every address', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...productionSecrets }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    for (const all of ['true', '*', '0.0.0.0/0', '::/0', 'loopback,true']) {
+      expect(() => loadConfig({ TRUST_PROXY: all }), all).toThrow(/TRUST_PROXY/);
+    }
+  });
 });

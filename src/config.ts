@@ -35,6 +35,15 @@ export const EnvSchema = Type.Object({
   DATABASE_SSL: Type.Boolean({ default: false }),
   DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
   REDIS_URL: Optional(Type.String({ minLength: 1 })),
+  /**
+   * Proxies whose X-Forwarded-For is believed (client IPs for rate limits): a hop count
+   * ("1") or comma-separated addresses/CIDRs ("10.0.0.0/8,127.0.0.1"). Unset: none.
+   */
+  TRUST_PROXY: Optional(Type.String({ minLength: 1 })),
+  /** Production: the bearer token /metrics requires (without it /metrics is off). */
+  METRICS_TOKEN: Optional(Type.String({ minLength: 16 })),
+  /** Production: serve /docs and /openapi.json (off unless set). */
+  DOCS_ENABLED: Type.Boolean({ default: false }),
 
   JWT_ISSUER: Type.String({ default: 'mindbot-auth' }),
   JWT_AUDIENCE: Type.String({ default: 'mindbot-api' }),
@@ -71,6 +80,12 @@ export const EnvSchema = Type.Object({
   BASE_HOURLY_PRICE_CENTS: Type.Integer({ minimum: 0, default: 1000 }),
   MAX_ACTIVE_SESSIONS_PER_USER: Type.Integer({ minimum: 1, default: 1 }),
   AD_REWARDS_PER_DAY: Type.Integer({ minimum: 0, default: 5 }),
+  /**
+   * AdMob's SSV verifier keys (the JSON of https://www.gstatic.com/admob/reward/verifier-keys.json):
+   * ad rewards need the network's signed callback on GET /ads/ssv. Unset: a simulated ad
+   * network confirms views (outside production; production then rewards no views).
+   */
+  ADMOB_SSV_KEYS: Optional(Type.String({ minLength: 2 })),
   /** Per-minute saving on ad-supported persona sessions for free users who accept ads. */
   AD_SUPPORTED_DISCOUNT_PERCENT: Type.Integer({ minimum: 0, maximum: 100, default: 50 }),
 
@@ -105,6 +120,8 @@ export interface Config extends Env {
   readonly providerPrices: ProviderPrices | null;
   /** Accepted but worth a line in the log at start (e.g. LiveKit's public dev credentials). */
   readonly warnings: readonly string[];
+  /** TRUST_PROXY parsed for Fastify: a hop count, a list of addresses/CIDRs, or false. */
+  readonly trustProxy: number | string[] | false;
 }
 
 export const SERVICE_NAMES = ['auth', 'time', 'admin', 'webhooks', 'personas', 'monetization', 'gateway'] as const;
@@ -124,7 +141,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS', 'AGENT_STORE_TRANSCRIPTS', 'REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE']);
+const BOOLEAN_KEYS = new Set(['DATABASE_SSL', 'DATABASE_PREPARED_STATEMENTS', 'AGENT_STORE_TRANSCRIPTS', 'REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE', 'DOCS_ENABLED']);
 
 /** Validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -164,7 +181,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
-  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices, warnings });
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices, warnings, trustProxy });
+}
+
+/** A hop count or addresses/CIDRs; never "trust everyone", which lets any client pick its IP. */
+function parseTrustProxy(value: string | undefined): number | string[] | false {
+  if (value === undefined) return false;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a) || a === '0.0.0.0/0' || a === '::/0');
+  if (list.length === 0 || bad.length > 0) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY: give a hop count or proxy addresses/CIDRs, not ${bad.join(', ') || 'an empty list'} (trusting every address lets clients forge X-Forwarded-For)`);
+  }
+  return list;
 }
 
 function parseServices(list: string): ServiceName[] {

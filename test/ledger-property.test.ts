@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { reconcile } from '../src/services/time/reconcile.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/http/errors.js';
 import { signStripePayload } from '../src/integrations/stripe/client.js';
@@ -141,6 +142,7 @@ describe('ledger property', () => {
           );
           expect(Number(perCard!.bad)).toBe(0);
         }
+        expect(await reconcile(platform.db)).toEqual([]);
       }),
       { numRuns: 30 },
     );

@@ -23,15 +23,24 @@ DECLARE
   v_limit integer := LEAST(p_limit_seconds, p_max_seconds);
   v_cap integer;
 BEGIN
+  -- Refused fast, without a lock: an empty balance and no live session of this id to return.
+  -- Concurrent starts of a user with nothing to spend then never queue on their row.
+  IF NOT EXISTS (SELECT 1 FROM time_sessions s WHERE s.user_id = p_user_id AND s.session_id = p_session_id)
+     AND EXISTS (SELECT 1 FROM users u WHERE u.id = p_user_id)
+     AND (SELECT b.total_seconds FROM time_usable_balance(p_user_id, p_now) b) <= 0 THEN
+    outcome := 'empty'; RETURN NEXT; RETURN;
+  END IF;
+  -- Locks in one order: the user's row first (it serialises their balance changes; later
+  -- statements see fresh snapshots), then the room. The room's insert takes a key-share lock
+  -- on the user row; taken before the row lock, two starts would each wait on the other.
+  PERFORM 1 FROM users u WHERE u.id = p_user_id FOR UPDATE;
+  IF NOT FOUND THEN
+    outcome := 'no_user'; RETURN NEXT; RETURN;
+  END IF;
   INSERT INTO voice_sessions (user_id, room_name) VALUES (p_user_id, p_room_name) ON CONFLICT (room_name) DO NOTHING;
   SELECT vs.user_id INTO v_owner FROM voice_sessions vs WHERE vs.room_name = p_room_name;
   IF v_owner IS DISTINCT FROM p_user_id THEN
     outcome := 'room_taken'; RETURN NEXT; RETURN;
-  END IF;
-  -- The user's row lock serialises their balance changes; later statements see fresh snapshots.
-  PERFORM 1 FROM users u WHERE u.id = p_user_id FOR UPDATE;
-  IF NOT FOUND THEN
-    outcome := 'no_user'; RETURN NEXT; RETURN;
   END IF;
   SELECT b.total_seconds INTO balance_seconds FROM time_usable_balance(p_user_id, p_now) b;
   SELECT s.id, s.status, s.room_name, s.started_at INTO v_old FROM time_sessions s

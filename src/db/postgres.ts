@@ -17,6 +17,8 @@ export interface PostgresOptions {
    * connection instead of on every call. Turn off behind a pooler that cannot keep them.
    */
   preparedStatements?: boolean;
+  /** Shown in pg_stat_activity (default "mindbot"). */
+  applicationName?: string;
 }
 
 const statementNames = new Map<string, string>();
@@ -52,9 +54,11 @@ export function createPostgres(opts: PostgresOptions): Database {
     idleTimeoutMillis: 30_000,
     ssl: opts.ssl ? { rejectUnauthorized: false } : undefined,
     options,
+    application_name: opts.applicationName ?? 'mindbot',
     types,
   });
-  // An idle client dying (server restart) must not crash the process.
+  // An idle client dying (server restart, pg_terminate_backend) must not crash the
+  // process: the pool drops it and opens a new one on demand.
   pool.on('error', () => {});
 
   const listener = createPostgresListener({ connectionString: opts.url, connectionTimeoutMillis: opts.connectTimeoutMs, ssl: opts.ssl ? { rejectUnauthorized: false } : undefined });
@@ -64,10 +68,17 @@ export function createPostgres(opts: PostgresOptions): Database {
 
   return {
     kind: 'postgres',
-    query: (text, params) => run(pool, text, params),
+    query: <T>(text: string, params?: readonly unknown[]) => run<T>(pool, text, params).catch(rethrowConnectionError),
     transaction: (fn) =>
       withRetry(async () => {
-        const client = await pool.connect();
+        const client = await pool.connect().catch(rethrowConnectionError);
+        // A checked-out client whose backend dies emits 'error': without a listener that
+        // event ends the process. The transaction fails instead, and the client is discarded.
+        let broken: Error | undefined;
+        const onError = (err: Error) => {
+          broken = err;
+        };
+        client.on('error', onError);
         try {
           await client.query('BEGIN');
           const tx: Tx = {
@@ -80,14 +91,16 @@ export function createPostgres(opts: PostgresOptions): Database {
           await client.query('COMMIT');
           return result;
         } catch (err) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw err;
+          if (isConnectionLoss(err) || isReadTimeout(err)) broken ??= err as Error;
+          if (!broken) await client.query('ROLLBACK').catch(() => {});
+          rethrowConnectionError(err);
         } finally {
-          client.release();
+          client.removeListener('error', onError);
+          client.release(broken);
         }
       }),
     ping: async () => {
-      await pool.query('SELECT 1');
+      await pool.query('SELECT 1').catch(rethrowConnectionError);
     },
     listen: (channel, handler) => listener.listen(channel, handler),
     close: async () => {
@@ -95,4 +108,32 @@ export function createPostgres(opts: PostgresOptions): Database {
       await pool.end();
     },
   };
+}
+
+/** SQLSTATE classes meaning the connection (not the statement) failed: 08 connection, 57P admin shutdown. */
+function isConnectionLoss(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code.startsWith('08') || code.startsWith('57P');
+  const message = (err as Error).message ?? '';
+  return /Connection terminated|connection error|ECONNRESET|ECONNREFUSED|Client has encountered a connection error/i.test(message);
+}
+
+/** The client-side query_timeout fired: the connection's state is unknown, so it is dropped. */
+function isReadTimeout(err: unknown): boolean {
+  return /Query read timeout/i.test((err as Error).message ?? '');
+}
+
+/**
+ * Gives driver errors without a SQLSTATE one, so the HTTP layer can answer 503: a lost
+ * connection becomes 08006 (connection_failure), a pool that hands out no connection in
+ * time 53300 (too_many_connections).
+ */
+function rethrowConnectionError(err: unknown): never {
+  const e = err as Error & { code?: unknown };
+  if (e && typeof e.code !== 'string') {
+    if (/timeout exceeded when trying to connect/i.test(e.message)) throw Object.assign(e, { code: '53300' });
+    if (isReadTimeout(e)) throw Object.assign(e, { code: '57014' });
+    if (isConnectionLoss(e)) throw Object.assign(e, { code: '08006' });
+  }
+  throw err;
 }

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Platform } from '../platform.js';
 import { installCors } from './cors.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrorReply, installErrorHandler } from './error-handler.js';
 import { installJsonBody } from './json-body.js';
 import { openApiOptions } from './openapi.js';
 import { installMetrics } from './metrics.js';
@@ -30,6 +30,10 @@ export interface AppSpec {
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** TRUST_PROXY for Fastify: a hop count trusts that many proxies nearest to us. */
+const fastifyTrustProxy = (trust: number | string[] | false) =>
+  typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+
 /**
  * Builds one service's Fastify app (or the gateway's, which mounts every service's routes).
  * It never listens: the start-up layer does, tests use `inject`.
@@ -40,10 +44,11 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    trustProxy: platform.config.isProduction,
+    trustProxy: fastifyTrustProxy(platform.config.trustProxy),
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
     disableRequestLogging: true,
+    frameworkErrors: frameworkErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('user', null);
@@ -53,14 +58,18 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   });
   installErrorHandler(app);
   installJsonBody(app);
-  installMetrics(app, spec.name);
+  const { config } = platform;
+  installMetrics(app, spec.name, { token: config.METRICS_TOKEN, expose: !config.isProduction || config.METRICS_TOKEN !== undefined });
   installRequestLog(app);
-  await installCors(app, platform.config);
+  await installCors(app, config);
   await installRateLimit(app, platform);
 
   await app.register(swagger, openApiOptions(spec.title));
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Production serves the docs only when asked to (DOCS_ENABLED).
+  if (!config.isProduction || config.DOCS_ENABLED) {
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }
 
   app.get('/health', { schema: { tags: ['ops'], response: { 200: HealthResponse } } }, async () => ({
     status: 'ok' as const,

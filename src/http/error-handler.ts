@@ -28,6 +28,17 @@ export function installErrorHandler(app: FastifyInstance): void {
   );
 }
 
+/**
+ * Fastify's own refusals before routing (a path parameter past the router's length limit, a
+ * malformed URL): the same `{ detail, code }` shape as every other error.
+ */
+export function frameworkErrorReply(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const e = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new AppError('uri_too_long', 'A path parameter is too long.')
+    : new AppError('bad_request', 'The request URL is malformed.');
+  void reply.status(e.status).send({ detail: e.detail, code: e.code });
+}
+
 export function toAppError(err: FastifyError | Error): AppError {
   if (err instanceof AppError) return err;
   const fe = err as FastifyError;

@@ -9,6 +9,8 @@ export const ERRORS = {
   invalid_json: { status: 400, description: 'The body is not valid JSON.' },
   unsupported_content_type: { status: 400, description: 'The body is not `application/json`.' },
   invalid_signature: { status: 400, description: 'A webhook signature is missing or does not match the payload.' },
+  webhook_event_invalid: { status: 400, description: 'A signed Stripe event without the envelope every event has (id, type, created, data.object).' },
+  ad_callback_invalid: { status: 400, description: 'An ad network callback (`GET /ads/ssv`) whose signature does not verify, or that lacks what a reward needs.' },
   invalid_token: { status: 400, description: 'A one-time link (email verification, password reset, email change) is unknown, used, or not this account\'s.' },
   token_expired: { status: 400, description: 'A one-time link has expired: ask for a new one.' },
 
@@ -52,6 +54,7 @@ export const ERRORS = {
   idempotency_in_progress: { status: 409, description: 'A request with this `Idempotency-Key` is still running; retry shortly.' },
 
   payload_too_large: { status: 413, description: 'The body is over 64 KiB.' },
+  uri_too_long: { status: 414, description: 'A path parameter is longer than the router takes.' },
 
   validation_failed: { status: 422, description: 'A field is missing or invalid: `errors` lists each `{ field, message }`, with `allowed` values for enums.' },
   coupon_not_found: { status: 422, description: 'The coupon code does not exist (or is inactive).' },
@@ -66,6 +69,8 @@ export const ERRORS = {
   rate_limited: { status: 429, description: 'Too many requests; `Retry-After` says when to try again.' },
 
   internal: { status: 500, description: 'An unexpected failure; the body stays generic, the log has the details (find it by `X-Request-Id`).' },
+  database_unavailable: { status: 503, description: 'The database connection was lost mid-request (the pool replaces it); nothing was changed, retry.' },
+  database_busy: { status: 503, description: 'No database connection was free in time, or a statement ran past its timeout; retry.' },
   unavailable: { status: 503, description: 'A dependency (database, payment provider, moderation) is unavailable; nothing was changed, retry later.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
@@ -119,5 +124,11 @@ export function fromDatabaseError(err: unknown): AppError | undefined {
   if (code === '23503') return notFound('A referenced resource does not exist.');
   if (code === '23514') return conflict('That change would break a rule on the stored data.');
   if (code === '40001' || code === '40P01') return new AppError('unavailable', 'The server is busy; please retry.', { headers: { 'retry-after': '1' } });
+  if (code === '53300' || code === '57014' || code === '55P03') {
+    return new AppError('database_busy', 'The server is busy; please retry.', { headers: { 'retry-after': '1' } });
+  }
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) {
+    return new AppError('database_unavailable', 'The database connection was lost; please retry.', { headers: { 'retry-after': '1' } });
+  }
   return undefined;
 }

@@ -1,8 +1,14 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { unauthenticated } from './errors.js';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics for one app: request counts and latency by route and status. */
-export function installMetrics(app: FastifyInstance, service: string): void {
+/**
+ * Prometheus metrics for one app: request counts and latency by route and status. With a
+ * token, /metrics answers only `Authorization: Bearer <token>`; `expose: false` (production
+ * without METRICS_TOKEN) serves no /metrics at all.
+ */
+export function installMetrics(app: FastifyInstance, service: string, access: { token?: string; expose: boolean } = { expose: true }): void {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -33,7 +39,13 @@ export function installMetrics(app: FastifyInstance, service: string): void {
     child.time.observe(reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  if (!access.expose) return;
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  const expected = access.token === undefined ? null : digest(`Bearer ${access.token}`);
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+      throw unauthenticated('Metrics need the metrics token: send Authorization: Bearer <METRICS_TOKEN>.');
+    }
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -16,9 +16,9 @@ export function serviceTargets(config: Config, services: readonly { name: string
   return [...services.map((s) => ({ name: s.name, url: base(s.port(config)) })), { name: 'gateway', url: base(config.GATEWAY_PORT) }];
 }
 
-async function get(url: string): Promise<{ status: number; text: string } | null> {
+async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string } | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     return { status: res.status, text: await res.text() };
   } catch {
     return null;
@@ -58,9 +58,11 @@ export function requestCounts(metrics: string, nowSeconds: number) {
 
 /** Each service's health, readiness and request rates, the database's kind and state, the migrations applied. */
 export async function systemStatus(platform: Platform, targets: ServiceTarget[]) {
+  const token = platform.config.METRICS_TOKEN;
+  const metricsAuth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const services = await Promise.all(
     targets.map(async (t) => {
-      const [health, ready, metrics] = await Promise.all([get(`${t.url}/health`), get(`${t.url}/ready`), get(`${t.url}/metrics`)]);
+      const [health, ready, metrics] = await Promise.all([get(`${t.url}/health`), get(`${t.url}/ready`), get(`${t.url}/metrics`, metricsAuth)]);
       return {
         name: t.name,
         url: t.url,

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
 import { grantSeconds } from '../time/ledger.js';
 import { lockUser } from '../../db/locks.js';
+import { spendAdVerification } from './ad-verification.js';
 import { getUserTier } from './tier.js';
 
 /**
@@ -22,13 +23,14 @@ export const AD_OFFER = {
 export type RewardType = 'time' | 'discount';
 export const DEFAULT_REWARD_TYPE: RewardType = 'discount';
 
-export type NoRewardReason = 'premium_user' | 'view_too_short' | 'already_rewarded' | 'daily_limit_reached';
+export type NoRewardReason = 'premium_user' | 'view_too_short' | 'already_rewarded' | 'daily_limit_reached' | 'not_verified';
 
 const NO_REWARD_MESSAGES: Record<NoRewardReason, string> = {
   premium_user: 'Premium members have no ads, so ad views earn no rewards.',
   view_too_short: 'The ad was not watched to the end, so it earned no reward.',
   already_rewarded: 'This ad has already earned you its reward.',
   daily_limit_reached: 'You have reached the daily limit of ad rewards; try again tomorrow.',
+  not_verified: 'The ad network has not confirmed this view, so it earned no reward.',
 };
 
 export function adConfigBody(adsEnabled: boolean) {
@@ -71,6 +73,8 @@ async function whyNoReward(tx: Queryable, platform: Platform, v: AdView, now: Da
     [v.userId, since],
   );
   if (Number(count?.n ?? 0) >= platform.config.AD_REWARDS_PER_DAY) return 'daily_limit_reached';
+  // Last: the network's confirmation is spent only by a view that earns its reward.
+  if (!(await spendAdVerification(tx, v.userId, v.adId, now))) return 'not_verified';
   return null;
 }
 

@@ -1,5 +1,5 @@
 import type { ServiceModule } from '../service.js';
-import { adRoutes } from './ad-routes.js';
+import { adRoutes, adSsvRoutes } from './ad-routes.js';
 import { couponRoutes } from './coupon-routes.js';
 import { paymentRoutes } from './payment-routes.js';
 import { planRoutes } from './plan-routes.js';
@@ -15,6 +15,7 @@ export const monetizationService: ServiceModule = {
     planRoutes(platform),
     subscriptionRoutes(platform),
     adRoutes(platform),
+    adSsvRoutes(platform),
     couponRoutes(platform),
     userRoutes(platform),
     paymentRoutes(platform),

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
-import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
+import { UnprocessableEvent, type StripeEventHandlers } from '../../integrations/stripe/handlers.js';
 import { releaseRedemption } from '../coupons/coupons.js';
 import type { SubscriptionRow } from './subscriptions.js';
 
@@ -123,6 +123,10 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
   if (!row) return;
   if (!invoice.id) return;
   const amount = paid ? invoice.amount_paid : invoice.amount_due;
+  // A paid invoice activates the plan only when it paid what was ordered, in its currency.
+  if (paid && (!Number.isSafeInteger(amount) || amount < (row.amount_cents ?? 0) || invoice.currency !== row.currency)) {
+    throw new UnprocessableEvent(`invoice paid ${String(amount)} ${String(invoice.currency)}, the subscription costs ${row.amount_cents} ${row.currency}`);
+  }
   await tx.query(
     `INSERT INTO payment_history (user_id, amount_cents, currency, status, payment_intent_id, purpose, reference, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

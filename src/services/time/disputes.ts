@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
 import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
-import type { CardRow } from './cards.js';
+import { reverseRefundedSeconds, type CardRow } from './cards.js';
 import { writeEntry } from './ledger.js';
 import { lockUser } from '../../db/locks.js';
 import { cardForIntent } from './stripe-events.js';
@@ -55,9 +55,12 @@ async function recordDispute(tx: Queryable, platform: Platform, dispute: Stripe.
   return { row: row!, card };
 }
 
-/** Takes the card's unspent seconds off the balance while the dispute is open; returns both as they now are. */
+/**
+ * Takes the card's unspent seconds off the balance while the dispute is open, and keeps them
+ * off for one lost (whichever of its events came first); returns both as they now are.
+ */
 async function hold(tx: Queryable, platform: Platform, row: DisputeRow, card: CardRow): Promise<{ row: DisputeRow; card: CardRow }> {
-  if (row.held_status !== null || row.closed || (card.status !== 'paid' && card.status !== 'active')) return { row, card };
+  if (row.held_status !== null || (row.closed && KEPT.has(row.status)) || (card.status !== 'paid' && card.status !== 'active')) return { row, card };
   const seconds = card.status === 'active' ? card.remaining_seconds : 0;
   await tx.query(`UPDATE time_cards SET status = 'disputed', remaining_seconds = remaining_seconds - $2 WHERE id = $1`, [card.id, seconds]);
   if (seconds > 0) await writeEntry(tx, { userId: card.user_id!, cardId: card.id, kind: 'dispute_hold', seconds: -seconds, now: platform.clock.now(), reference: row.id });
@@ -68,14 +71,27 @@ async function hold(tx: Queryable, platform: Platform, row: DisputeRow, card: Ca
   };
 }
 
-/** Gives the held seconds back once a dispute closed in MindBot's favour. */
+/**
+ * Gives the held seconds back once a dispute closed in MindBot's favour, less what a refund
+ * that arrived meanwhile paid back: the card ends with the seconds its money still allows.
+ */
 async function release(tx: Queryable, platform: Platform, row: DisputeRow, card: CardRow): Promise<void> {
   if (!row.closed || !KEPT.has(row.status) || row.held_status === null || row.released || card.status !== 'disputed') return;
-  await tx.query(`UPDATE time_cards SET status = $2, remaining_seconds = remaining_seconds + $3 WHERE id = $1`, [card.id, row.held_status, row.held_seconds]);
+  const now = platform.clock.now();
+  const [restored] = await tx.query<CardRow>(
+    `UPDATE time_cards SET status = $2, remaining_seconds = remaining_seconds + $3 WHERE id = $1 RETURNING *`,
+    [card.id, row.held_status, row.held_seconds],
+  );
   if (row.held_seconds > 0) {
-    await writeEntry(tx, { userId: card.user_id!, cardId: card.id, kind: 'dispute_release', seconds: row.held_seconds, now: platform.clock.now(), reference: row.id });
+    await writeEntry(tx, { userId: card.user_id!, cardId: card.id, kind: 'dispute_release', seconds: row.held_seconds, now, reference: row.id });
   }
   await tx.query(`UPDATE payment_disputes SET released = true WHERE id = $1`, [row.id]);
+  if (restored!.refunded_cents <= 0) return;
+  if (restored!.status === 'active') {
+    await reverseRefundedSeconds(tx, restored!, now);
+  } else if (restored!.refunded_cents >= restored!.amount_cents) {
+    await tx.query(`UPDATE time_cards SET status = 'refunded' WHERE id = $1 AND status = 'paid'`, [card.id]);
+  }
 }
 
 const onDispute = async (tx: Queryable, event: Stripe.Event, platform: Platform): Promise<void> => {

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { one, type Queryable } from '../../db/database.js';
 
-import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
+import { UnprocessableEvent, type StripeEventHandlers } from '../../integrations/stripe/handlers.js';
 import { releaseRedemption } from '../coupons/coupons.js';
 import { reverseRefundedSeconds, type CardRow } from './cards.js';
 import { lockUser } from '../../db/locks.js';
@@ -18,10 +18,11 @@ export const timeStripeHandlers: StripeEventHandlers = {
     const pi = event.data.object as Stripe.PaymentIntent;
     const card = await cardForIntent(tx, pi.id, pi.metadata);
     if (!card) return;
-    const received = pi.amount_received || pi.amount;
+    // What was received, not what was asked: a succeeded intent that received nothing pays nothing.
+    const received = typeof pi.amount_received === 'number' ? pi.amount_received : null;
     if (received !== card.amount_cents || pi.currency !== card.currency) {
       platform.log.error({ cardId: card.id, paymentIntentId: pi.id, received, expected: card.amount_cents }, 'payment amount does not match the time card; not fulfilled');
-      return;
+      throw new UnprocessableEvent(`received ${received ?? 'nothing'} ${pi.currency}, the card costs ${card.amount_cents} ${card.currency}`);
     }
     const now = platform.clock.now();
     await tx.query(
@@ -69,6 +70,9 @@ export const timeStripeHandlers: StripeEventHandlers = {
     // Lock order everywhere: the user first, then their cards.
     if (found.user_id) await lockUser(tx, found.user_id);
     const card = (await one<CardRow>(tx, `SELECT * FROM time_cards WHERE id = $1 FOR UPDATE`, [found.id]))!;
+    if (!Number.isSafeInteger(charge.amount_refunded) || charge.amount_refunded < 0 || (charge.currency && charge.currency !== card.currency)) {
+      throw new UnprocessableEvent(`refund of ${String(charge.amount_refunded)} ${String(charge.currency)} does not fit the card`);
+    }
     const refunded = Math.max(card.refunded_cents, Math.min(charge.amount_refunded, card.amount_cents));
     const delta = refunded - card.refunded_cents;
     const fully = refunded >= card.amount_cents;

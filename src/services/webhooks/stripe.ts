@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type Stripe from 'stripe';
-import { badRequest } from '../../http/errors.js';
+import { AppError, badRequest, fromDatabaseError } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import { publicRoutes, type RoutePlugin } from '../../http/routes.js';
 import { verifyStripeEvent } from '../../integrations/stripe/client.js';
@@ -9,7 +9,7 @@ import { receiptStripeHandlers } from '../monetization/receipts.js';
 import { monetizationStripeHandlers } from '../monetization/stripe-events.js';
 import { disputeStripeHandlers } from '../time/disputes.js';
 import { timeStripeHandlers } from '../time/stripe-events.js';
-import type { StripeEventHandlers } from '../../integrations/stripe/handlers.js';
+import { UnprocessableEvent, type StripeEventHandlers } from '../../integrations/stripe/handlers.js';
 
 /** Stripe's own tolerance: a signature older than five minutes is refused (replays). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -52,8 +52,40 @@ export async function handleStripeWebhook(platform: Platform, rawBody: Buffer, s
   } catch {
     throw badRequest('The Stripe-Signature header does not match this payload.', 'invalid_signature');
   }
+  if (!isEventShape(event)) {
+    throw new AppError('webhook_event_invalid', 'The event has no id, type, created time or data.object: it cannot be processed.');
+  }
   const now = platform.clock.now();
-  const recorded = await platform.db.transaction(async (tx) => {
+  let recorded: boolean;
+  try {
+    recorded = await applyEvent(platform, event, now);
+  } catch (err) {
+    // Transient database trouble: 503, and Stripe delivers again.
+    if (fromDatabaseError(err)?.status === 503) throw err;
+    const reason = err instanceof UnprocessableEvent ? err.message : 'the event could not be applied';
+    platform.log.error({ err, eventId: event.id, type: event.type }, 'stripe event rejected');
+    await platform.db.query(
+      `INSERT INTO stripe_events (id, type, created_at, received_at, rejected_reason) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING`,
+      [event.id, event.type, new Date(event.created * 1000), now, reason],
+    );
+    return { eventId: event.id, duplicate: false };
+  }
+  platform.log.info({ eventId: event.id, type: event.type, duplicate: !recorded }, 'stripe event');
+  return { eventId: event.id, duplicate: !recorded };
+}
+
+/** What every handler relies on: Stripe's envelope with an object to read. */
+function isEventShape(event: Stripe.Event): boolean {
+  const e = event as unknown as Record<string, unknown>;
+  const data = e.data as Record<string, unknown> | null | undefined;
+  return typeof e.id === 'string' && e.id.length > 0 && e.id.length <= 255 && typeof e.type === 'string'
+    && typeof e.created === 'number' && Number.isFinite(e.created) && Math.abs(e.created) < 1e11
+    && typeof data === 'object' && data !== null && typeof data.object === 'object' && data.object !== null && !Array.isArray(data.object);
+}
+
+async function applyEvent(platform: Platform, event: Stripe.Event, now: Date): Promise<boolean> {
+  return platform.db.transaction(async (tx) => {
     const fresh = await tx.query(
       `INSERT INTO stripe_events (id, type, created_at, received_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -63,8 +95,6 @@ export async function handleStripeWebhook(platform: Platform, rawBody: Buffer, s
     await handlers[event.type]?.(tx, event, platform);
     return true;
   });
-  platform.log.info({ eventId: event.id, type: event.type, duplicate: !recorded }, 'stripe event');
-  return { eventId: event.id, duplicate: !recorded };
 }
 
 /** POST /webhooks/stripe: the body stays raw bytes in this scope so the signature can be checked. */
