@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ads/ssv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ad network's signed reward callback (AdMob server-side verification) */
+        get: operations["receiveAdNetworkCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ads/viewed": {
         parameters: {
             query?: never;
@@ -157,6 +174,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/change-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask to change the email: a confirmation link goes to the new address, which takes effect once confirmed */
+        post: operations["requestEmailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/change-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password (the current one required); other sessions are signed out, this one gets new tokens */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/confirm-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the new email of a change take effect, with the token of the link sent to it */
+        post: operations["confirmEmailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/forgot-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a password-reset link (the same answer whether or not the email has an account) */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -202,11 +287,29 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete the account (password required): personal data is erased, payments and the ledger stay anonymised */
+        delete: operations["deleteMyAccount"];
         options?: never;
         head?: never;
         /** Change the full name or the memory consent, or record the date of birth (once) */
         patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/auth/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything held about you, as JSON (profile, ledger, sessions, payments, subscriptions, personas, ratings, preferences, memory) */
+        get: operations["exportMyData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/auth/refresh": {
@@ -243,6 +346,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/resend-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the email-confirmation link again */
+        post: operations["resendVerificationEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token of a reset link; every session is signed out */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/token": {
         parameters: {
             query?: never;
@@ -254,6 +391,23 @@ export interface paths {
         put?: never;
         /** A LiveKit token for one room, which becomes (or already is) yours */
         post: operations["getRoomToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the email with the token of the link sent to it */
+        post: operations["verifyEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -311,6 +465,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dev/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages the development mailbox holds (not in production) */
+        get: operations["devListMailbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -319,6 +490,40 @@ export interface paths {
             cookie?: never;
         };
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment/subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subscribe step of an upgrade: the plan and the call that starts its subscription */
+        get: operations["getSubscribeStep"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your payments: time cards and subscription invoices, with status, amount, refunds and receipt link */
+        get: operations["listMyPayments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -358,10 +563,12 @@ export interface paths {
         get: operations["getPersona"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete one of your custom personas (frees a slot; past sessions stay in your history) */
+        delete: operations["deleteCustomPersona"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit one of your custom personas (the same limits and moderation as creating it) */
+        patch: operations["updateCustomPersona"];
         trace?: never;
     };
     "/personas/{slug}/memory": {
@@ -454,6 +661,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/personas/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your custom personas and the slots left */
+        get: operations["listMyPersonas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/plans": {
         parameters: {
             query?: never;
@@ -524,6 +748,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/subscriptions/change-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch plan (monthly ↔ yearly), prorated: the unused part of the period is credited, the difference charged now
+         * @description Honours an Idempotency-Key header.
+         */
+        post: operations["changeSubscriptionPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/subscriptions/current": {
         parameters: {
             query?: never;
@@ -535,6 +779,23 @@ export interface paths {
         get: operations["getCurrentSubscription"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a cancellation at period end: the subscription renews again */
+        post: operations["resumeSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -781,6 +1042,11 @@ export interface components {
                 total_minutes: number;
             };
         };
+        /** AdCallbackAccepted */
+        AdCallbackAccepted: {
+            /** @enum {string} */
+            status: "verified" | "duplicate";
+        };
         AgentEndSessionRequest: {
             /** @enum {string} */
             reason: "budget" | "user_left" | "idle" | "no_show" | "error" | "admin";
@@ -892,6 +1158,26 @@ export interface components {
             message: string;
             status: string;
         };
+        ChangePasswordRequest: {
+            current_password: string;
+            new_password: string;
+        };
+        ChangeSubscriptionPlanRequest: {
+            plan_id: string;
+        };
+        ChangeSubscriptionPlanResponse: {
+            currency: string;
+            /** Format: date-time */
+            current_period_end: string;
+            interval: string;
+            message: string;
+            plan: string;
+            plan_name: string;
+            /** @description Charged now for the change (the unused part of the period credited) */
+            proration_amount: number;
+            proration_amount_cents: number;
+            subscription_id: string;
+        };
         /** ClientConfig */
         ClientConfig: {
             billing: {
@@ -925,14 +1211,6 @@ export interface components {
             purpose: string;
             summary: string;
         };
-        CreateCustomPersonaResponse: {
-            cost_multiplier: number;
-            estimated_hourly_cost: number;
-            message: string;
-            name: string;
-            slug: string;
-            system_prompt_preview: string;
-        };
         CreateSubscriptionRequest: {
             coupon_code?: string;
             /** @description Attached to the customer as the default when given */
@@ -954,6 +1232,22 @@ export interface components {
             plan_id: string;
             status: string;
             subscription_id: string;
+        };
+        DeleteMyAccountRequest: {
+            password: string;
+        };
+        DevListMailboxResponse: {
+            messages: {
+                from: string;
+                html: string;
+                id: number;
+                link: string | null;
+                /** Format: date-time */
+                sent_at: string;
+                subject: string;
+                text: string;
+                to: string;
+            }[];
         };
         EndTimeSessionRequest: {
             duration_seconds?: number;
@@ -985,6 +1279,63 @@ export interface components {
                 allowed?: (string | number | boolean)[];
                 field: string;
                 message: string;
+            }[];
+        };
+        ExportMyDataResponse: {
+            ad_interactions: {
+                [key: string]: unknown;
+            }[];
+            agent_reports: {
+                [key: string]: unknown;
+            }[];
+            coupon_redemptions: {
+                [key: string]: unknown;
+            }[];
+            /** Format: date-time */
+            exported_at: string;
+            ledger: {
+                [key: string]: unknown;
+            }[];
+            memory: {
+                [key: string]: unknown;
+            }[];
+            payments: {
+                [key: string]: unknown;
+            }[];
+            persona_sessions: {
+                [key: string]: unknown;
+            }[];
+            personas: {
+                [key: string]: unknown;
+            }[];
+            preferences: {
+                [key: string]: unknown;
+            }[];
+            profile: {
+                /** Format: date-time */
+                created_at: string;
+                date_of_birth: string | null;
+                email: string;
+                /** @description The email was confirmed from the link sent to it */
+                email_verified: boolean;
+                full_name: string;
+                id: string;
+                /** Format: date-time */
+                last_login: string | null;
+                /** @description Personas may remember a summary of your calls (off by default) */
+                memory_enabled: boolean;
+            };
+            ratings: {
+                [key: string]: unknown;
+            }[];
+            sessions: {
+                [key: string]: unknown;
+            }[];
+            subscriptions: {
+                [key: string]: unknown;
+            }[];
+            time_cards: {
+                [key: string]: unknown;
             }[];
         };
         GetAdConfigResponse: {
@@ -1036,6 +1387,8 @@ export interface components {
             created_at: string;
             date_of_birth: string | null;
             email: string;
+            /** @description The email was confirmed from the link sent to it */
+            email_verified: boolean;
             full_name: string;
             id: string;
             /** Format: date-time */
@@ -1134,6 +1487,33 @@ export interface components {
             room_name: string;
             session_id: number;
         };
+        GetSubscribeStepResponse: {
+            message: string;
+            /** @description The call that starts the subscription; confirm its client_secret with Stripe.js */
+            next: {
+                body: {
+                    plan_id: string;
+                };
+                /** @enum {string} */
+                method: "POST";
+                /** @enum {string} */
+                path: "/subscriptions";
+            };
+            plan: {
+                currency: string;
+                features: string[];
+                id: string;
+                /** @enum {string} */
+                interval: "month" | "year";
+                name: string;
+                /** @description Decimal price in the currency (19.99) */
+                price: number;
+                price_cents: number;
+                price_display: string;
+            };
+            /** @enum {string} */
+            tier: "premium";
+        };
         GetTimeBalanceResponse: {
             balance: {
                 active_cards: number;
@@ -1202,6 +1582,53 @@ export interface components {
                 personas_accessed: number;
                 sessions_this_month: number;
             };
+        };
+        ListMyPaymentsResponse: {
+            payments: {
+                amount_cents: number;
+                /** Format: date-time */
+                created_at: string;
+                currency: string;
+                description: string;
+                /** @description The payment intent (time cards) or invoice (subscriptions) */
+                id: string;
+                /** @enum {string} */
+                kind: "time_card" | "subscription";
+                /** @description Stripe's receipt for the charge, when Stripe gives one */
+                receipt_url: string | null;
+                refunded_cents: number;
+                /** @enum {string} */
+                status: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded";
+            }[];
+        };
+        ListMyPersonasResponse: {
+            /** @description Custom personas a Premium account may keep */
+            limit: number;
+            personas: {
+                /** @enum {string} */
+                access_level: "free" | "premium";
+                ad_supported: boolean;
+                age_restriction: number | null;
+                category: string;
+                cost_multiplier: number;
+                /** @description Dollars per hour of talk */
+                estimated_cost_per_hour: number;
+                is_custom: boolean;
+                name: string;
+                persona: string;
+                premium_features: string[];
+                purpose: string;
+                /** @description Average of users' ratings; null until rated */
+                rating: number | null;
+                /** @description True when the viewer's tier cannot start it */
+                requires_upgrade: boolean;
+                /** @description Minutes per session */
+                session_limit: number | null;
+                slug: string;
+                summary: string;
+            }[];
+            /** @description Slots left */
+            remaining: number;
         };
         ListPersonaCategoriesResponse: {
             categories: {
@@ -1387,12 +1814,38 @@ export interface components {
             /** @enum {string} */
             token_type: "bearer";
         };
+        RequestEmailChangeRequest: {
+            /**
+             * Format: email
+             * @description Case-insensitive
+             */
+            new_email: string;
+            password: string;
+        };
+        RequestPasswordReset202Response: {
+            message: string;
+        };
+        RequestPasswordResetRequest: {
+            email: string;
+        };
         RequestUpgradeResponse: {
             message: string;
             payment_url: string;
             plan_id: string;
             target_tier: string;
             upgrade_initiated: boolean;
+        };
+        ResetPasswordRequest: {
+            password: string;
+            /** @description The link's `token` query parameter */
+            token: string;
+        };
+        ResumeSubscriptionResponse: {
+            /** Format: date-time */
+            current_period_end: string | null;
+            message: string;
+            resumed: boolean;
+            status: string;
         };
         SetPersonaPreferencesRequest: {
             /** @description Values for the persona's user_customizable_fields; null or "" clears one. Replaces what was set. */
@@ -1459,6 +1912,22 @@ export interface components {
             /** Format: date-time */
             start_time: string;
         };
+        UpdateCustomPersonaRequest: {
+            /** @enum {string} */
+            category?: "general" | "education" | "wellness" | "entertainment" | "technical";
+            name?: string;
+            persona?: string;
+            purpose?: string;
+            summary?: string;
+        };
+        UpdateCustomPersonaResponse: {
+            cost_multiplier: number;
+            estimated_hourly_cost: number;
+            message: string;
+            name: string;
+            slug: string;
+            system_prompt_preview: string;
+        };
         UpdateMeRequest: {
             /** @description YYYY-MM-DD, a past date */
             date_of_birth?: string;
@@ -1478,6 +1947,16 @@ export interface components {
             reason?: string;
             valid: boolean;
             valid_until?: string | null;
+        };
+        VerifyEmailRequest: {
+            /** @description The link's `token` query parameter */
+            token: string;
+        };
+        VerifyEmailResponse: {
+            email: string;
+            /** @enum {boolean} */
+            email_verified: true;
+            message: string;
         };
     };
     responses: never;
@@ -1567,6 +2046,40 @@ export interface operations {
             };
             /** @description Every 4xx/5xx body */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveAdNetworkCallback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdCallbackAccepted"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2062,6 +2575,282 @@ export interface operations {
             };
         };
     };
+    requestEmailChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestEmailChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Response */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPasswordReset202Response"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmEmailChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyEmailResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestPasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Response */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPasswordReset202Response"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -2216,6 +3005,84 @@ export interface operations {
             };
         };
     };
+    deleteMyAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteMyAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     updateMe: {
         parameters: {
             query?: never;
@@ -2264,6 +3131,40 @@ export interface operations {
             };
             /** @description Every 4xx/5xx body */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportMyData: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportMyDataResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2417,6 +3318,130 @@ export interface operations {
             };
         };
     };
+    resendVerificationEmail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPasswordReset202Response"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPasswordReset202Response"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getRoomToken: {
         parameters: {
             query?: never;
@@ -2480,6 +3505,75 @@ export interface operations {
             /** @description Every 4xx/5xx body */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyEmailResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2606,6 +3700,30 @@ export interface operations {
             };
         };
     };
+    devListMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevListMailboxResponse"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -2626,6 +3744,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetHealthResponse"];
+                };
+            };
+        };
+    };
+    getSubscribeStep: {
+        parameters: {
+            query: {
+                plan?: string;
+                tier: "premium";
+            };
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSubscribeStepResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMyPayments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMyPaymentsResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2767,6 +3966,144 @@ export interface operations {
             /** @description Every 4xx/5xx body */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCustomPersona: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The persona slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateCustomPersona: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The persona slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomPersonaRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateCustomPersonaResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -3246,7 +4583,7 @@ export interface operations {
                      *       "estimated_hourly_cost": 12
                      *     }
                      */
-                    "application/json": components["schemas"]["CreateCustomPersonaResponse"];
+                    "application/json": components["schemas"]["UpdateCustomPersonaResponse"];
                 };
             };
             /** @description Every 4xx/5xx body */
@@ -3304,6 +4641,40 @@ export interface operations {
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMyPersonas: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMyPersonasResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -3428,6 +4799,16 @@ export interface operations {
                 };
             };
             /** @description Every 4xx/5xx body */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3542,6 +4923,97 @@ export interface operations {
             };
         };
     };
+    changeSubscriptionPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any 1–255 characters; a retry with the same key and body answers what the first request answered, once. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeSubscriptionPlanRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeSubscriptionPlanResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCurrentSubscription: {
         parameters: {
             query?: never;
@@ -3604,6 +5076,81 @@ export interface operations {
             };
         };
     };
+    resumeSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (echoed back, and in the server log); one is made up when absent. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResumeSubscriptionResponse"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     purchaseTimeCardAlias: {
         parameters: {
             query?: never;
@@ -3644,6 +5191,16 @@ export interface operations {
             };
             /** @description Every 4xx/5xx body */
             402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3944,6 +5501,16 @@ export interface operations {
             };
             /** @description Every 4xx/5xx body */
             402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every 4xx/5xx body */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
