@@ -14,6 +14,7 @@ const production = {
   STRIPE_WEBHOOK_SECRET: 'whsec_unused',
   STRIPE_SECRET_KEY: 'sk_test_unused',
   AGENT_API_KEY: 'a'.repeat(32),
+  SMTP_URL: 'smtp://unused.example:587',
 };
 const METRICS_TOKEN = 'm'.repeat(40);
 

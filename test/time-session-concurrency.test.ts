@@ -35,7 +35,7 @@ describe('concurrent session starts of one user', () => {
       otherUserMeanwhile(),
     ]);
     expect(starts.map((r) => r.statusCode)).toEqual(Array(40).fill(402));
-    expect(starts.every((r) => r.json().code === 'payment_required')).toBe(true);
+    expect(starts.every((r) => r.json().code === 'insufficient_balance')).toBe(true);
     expect(others).toEqual([200, 200, 200]);
     const [rows] = await platform.db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM time_sessions WHERE user_id = $1`, [broke.id]);
     expect(rows?.n).toBe(0);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, LogController } from 'fastify';
 import type { Platform } from '../platform.js';
 import { installCors } from './cors.js';
 import { frameworkErrorReply, installErrorHandler } from './error-handler.js';
@@ -47,7 +47,8 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     trustProxy: fastifyTrustProxy(platform.config.trustProxy),
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
-    disableRequestLogging: true,
+    // Fastify's two lines per request are off: src/http/request-log.ts writes one.
+    logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: frameworkErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

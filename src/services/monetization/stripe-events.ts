@@ -123,8 +123,12 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
   if (!row) return;
   if (!invoice.id) return;
   const amount = paid ? invoice.amount_paid : invoice.amount_due;
-  // A paid invoice activates the plan only when it paid what was ordered, in its currency.
-  if (paid && (!Number.isSafeInteger(amount) || amount < (row.amount_cents ?? 0) || invoice.currency !== row.currency)) {
+  // A paid invoice activates or renews the plan only when it paid what was ordered, in its
+  // currency. A plan change's invoice (`subscription_update`) charges the provider's
+  // proration, less than the plan's price by the credited unused days: it must be in the
+  // subscription's currency and a whole number of cents, and changes no state by itself.
+  const ordered = invoice.billing_reason === 'subscription_update' ? 0 : (row.amount_cents ?? 0);
+  if (paid && (!Number.isSafeInteger(amount) || amount < ordered || invoice.currency !== row.currency)) {
     throw new UnprocessableEvent(`invoice paid ${String(amount)} ${String(invoice.currency)}, the subscription costs ${row.amount_cents} ${row.currency}`);
   }
   await tx.query(
