@@ -3,6 +3,7 @@ import { one, type Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
 import { UnprocessableEvent, type StripeEventHandlers } from '../../integrations/stripe/handlers.js';
 import { releaseRedemption } from '../coupons/coupons.js';
+import { keepInvoiceReceipt } from './receipts.js';
 import type { SubscriptionRow } from './subscriptions.js';
 
 export const SUBSCRIPTION_PURPOSE = 'subscription';
@@ -133,6 +134,7 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
      ON CONFLICT (payment_intent_id) WHERE status = 'succeeded' DO NOTHING`,
     [row.user_id, amount, invoice.currency, paid ? 'succeeded' : 'failed', invoice.id, SUBSCRIPTION_PURPOSE, row.id, platform.clock.now()],
   );
+  await keepInvoiceReceipt(tx, invoice, platform);
   if ((STAGE[row.status] ?? 0) === 2) {
     if (paid) platform.log.error({ subscriptionId: row.id, invoice: invoice.id }, 'invoice paid for an ended subscription: refund it');
     return;
@@ -145,6 +147,15 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
   }
 }
 
+/** A finalized invoice of one of our subscriptions: its page at Stripe is kept for GET /payments. */
+async function onInvoiceFinalized(tx: Queryable, event: Stripe.Event, platform: Platform): Promise<void> {
+  const invoice = event.data.object as Stripe.Invoice;
+  const providerId = invoiceSubscriptionId(invoice);
+  if (!providerId) return;
+  const row = await findLocal(tx, providerId, invoice.parent?.subscription_details?.metadata ?? null);
+  if (row) await keepInvoiceReceipt(tx, invoice, platform);
+}
+
 /** Subscription and invoice events: the local subscription follows Stripe's state. */
 export const monetizationStripeHandlers: StripeEventHandlers = {
   'customer.subscription.created': (tx, event, platform) => onSubscription(tx, event, platform),
@@ -152,4 +163,5 @@ export const monetizationStripeHandlers: StripeEventHandlers = {
   'customer.subscription.deleted': (tx, event, platform) => onSubscription(tx, event, platform, true),
   'invoice.paid': (tx, event, platform) => onInvoice(tx, event, platform, true),
   'invoice.payment_failed': (tx, event, platform) => onInvoice(tx, event, platform, false),
+  'invoice.finalized': onInvoiceFinalized,
 };
