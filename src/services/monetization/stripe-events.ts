@@ -124,8 +124,11 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
   if (!row) return;
   if (!invoice.id) return;
   const amount = paid ? invoice.amount_paid : invoice.amount_due;
-  // A paid invoice activates the plan only when it paid what was ordered, in its currency.
-  if (paid && (!Number.isSafeInteger(amount) || amount < (row.amount_cents ?? 0) || invoice.currency !== row.currency)) {
+  // A paid invoice activates the plan only when it paid what was ordered, in its currency;
+  // a plan change's proration invoice on a paid subscription charges only the difference.
+  const proration = invoice.billing_reason === 'subscription_update' && row.status !== 'incomplete';
+  const minimum = proration ? 0 : (row.amount_cents ?? 0);
+  if (paid && (!Number.isSafeInteger(amount) || amount < minimum || invoice.currency !== row.currency)) {
     throw new UnprocessableEvent(`invoice paid ${String(amount)} ${String(invoice.currency)}, the subscription costs ${row.amount_cents} ${row.currency}`);
   }
   await tx.query(
