@@ -86,6 +86,11 @@ describe('subscription invoices', () => {
       expect(await rejected(e.id)).toMatch(/invoice paid/);
       expect(await status(user)).toBe('incomplete');
     }
+    // Labelled a plan change's proration, it still cannot pay for a subscription never paid.
+    const proration = signedEvent(platform, 'invoice.paid', { ...invoice(subId, 1), id: 'in_proration_unpaid', billing_reason: 'subscription_update' });
+    expect((await deliverEvent(app, proration)).statusCode).toBe(200);
+    expect(await rejected(proration.id)).toMatch(/invoice paid/);
+    expect(await status(user)).toBe('incomplete');
     expect((await deliverEvent(app, signedEvent(platform, 'invoice.paid', invoice(subId, 1999)))).statusCode).toBe(200);
     expect(await status(user)).toBe('active');
   });

@@ -1594,7 +1594,7 @@ export interface components {
                 id: string;
                 /** @enum {string} */
                 kind: "time_card" | "subscription";
-                /** @description Stripe's receipt for the charge, when Stripe gives one */
+                /** @description Stripe's receipt: the charge's receipt (time cards) or the invoice's page at Stripe (subscriptions); null when Stripe gives none */
                 receipt_url: string | null;
                 refunded_cents: number;
                 /** @enum {string} */

@@ -67,6 +67,9 @@ export function createSimulatedSubscriptionBilling(events: SimulatedEventSender,
         amount_due: amount,
         amount_paid: 0,
         billing_reason: 'subscription_create',
+        // No page at Stripe for a simulated invoice: GET /payments shows no receipt link.
+        hosted_invoice_url: null,
+        invoice_pdf: null,
         parent: { type: 'subscription_details', subscription_details: { subscription: id, metadata: input.metadata } },
         lines: { object: 'list', data: [{ period: { start: unix(now), end: unix(end) } }] },
       };
@@ -106,6 +109,8 @@ export function createSimulatedSubscriptionBilling(events: SimulatedEventSender,
         amount_paid: prorationCents,
         status: 'paid',
         billing_reason: 'subscription_update',
+        hosted_invoice_url: null,
+        invoice_pdf: null,
         parent: { type: 'subscription_details', subscription_details: { subscription: sub.id, metadata } },
         lines: { object: 'list', data: [{ period: { start: unix(now), end: unix(newEnd) } }] },
       });

@@ -92,7 +92,9 @@ export function accountRecoveryRoutes(platform: Platform): RoutePlugin {
           const user = await findUserByEmail(platform.db, request.body.email);
           if (user && (await atMostPerHour(user.id, 'reset_password'))) {
             const send = await prepareLink(platform, platform.db, { userId: user.id, purpose: 'reset_password', email: user.email });
-            await sendQuietly(platform, send);
+            // Not awaited: waiting for the mail server would make a known email answer slower
+            // than an unknown one. A failed send is logged; the user can ask again.
+            void sendQuietly(platform, send);
           }
           return reply.status(202).send(FORGOT_BODY);
         },

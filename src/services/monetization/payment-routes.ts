@@ -16,7 +16,7 @@ const PaymentsResponse = Type.Object({
       refunded_cents: Type.Integer(),
       currency: Type.String(),
       created_at: Timestamp,
-      receipt_url: Nullable(Type.String({ description: "Stripe's receipt for the charge, when Stripe gives one" })),
+      receipt_url: Nullable(Type.String({ description: "Stripe's receipt: the charge's receipt (time cards) or the invoice's page at Stripe (subscriptions); null when Stripe gives none" })),
     }),
   ),
 });

@@ -3,6 +3,7 @@ import { one, type Queryable } from '../../db/database.js';
 import type { Platform } from '../../platform.js';
 import { UnprocessableEvent, type StripeEventHandlers } from '../../integrations/stripe/handlers.js';
 import { releaseRedemption } from '../coupons/coupons.js';
+import { keepInvoiceReceipt } from './receipts.js';
 import type { SubscriptionRow } from './subscriptions.js';
 
 export const SUBSCRIPTION_PURPOSE = 'subscription';
@@ -123,12 +124,11 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
   if (!row) return;
   if (!invoice.id) return;
   const amount = paid ? invoice.amount_paid : invoice.amount_due;
-  // A paid invoice activates or renews the plan only when it paid what was ordered, in its
-  // currency. A plan change's invoice (`subscription_update`) charges the provider's
-  // proration, less than the plan's price by the credited unused days: it must be in the
-  // subscription's currency and a whole number of cents, and changes no state by itself.
-  const ordered = invoice.billing_reason === 'subscription_update' ? 0 : (row.amount_cents ?? 0);
-  if (paid && (!Number.isSafeInteger(amount) || amount < ordered || invoice.currency !== row.currency)) {
+  // A paid invoice activates the plan only when it paid what was ordered, in its currency;
+  // a plan change's proration invoice on a paid subscription charges only the difference.
+  const proration = invoice.billing_reason === 'subscription_update' && row.status !== 'incomplete';
+  const minimum = proration ? 0 : (row.amount_cents ?? 0);
+  if (paid && (!Number.isSafeInteger(amount) || amount < minimum || invoice.currency !== row.currency)) {
     throw new UnprocessableEvent(`invoice paid ${String(amount)} ${String(invoice.currency)}, the subscription costs ${row.amount_cents} ${row.currency}`);
   }
   await tx.query(
@@ -137,6 +137,7 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
      ON CONFLICT (payment_intent_id) WHERE status = 'succeeded' DO NOTHING`,
     [row.user_id, amount, invoice.currency, paid ? 'succeeded' : 'failed', invoice.id, SUBSCRIPTION_PURPOSE, row.id, platform.clock.now()],
   );
+  await keepInvoiceReceipt(tx, invoice, platform);
   if ((STAGE[row.status] ?? 0) === 2) {
     if (paid) platform.log.error({ subscriptionId: row.id, invoice: invoice.id }, 'invoice paid for an ended subscription: refund it');
     return;
@@ -149,6 +150,15 @@ async function onInvoice(tx: Queryable, event: Stripe.Event, platform: Platform,
   }
 }
 
+/** A finalized invoice of one of our subscriptions: its page at Stripe is kept for GET /payments. */
+async function onInvoiceFinalized(tx: Queryable, event: Stripe.Event, platform: Platform): Promise<void> {
+  const invoice = event.data.object as Stripe.Invoice;
+  const providerId = invoiceSubscriptionId(invoice);
+  if (!providerId) return;
+  const row = await findLocal(tx, providerId, invoice.parent?.subscription_details?.metadata ?? null);
+  if (row) await keepInvoiceReceipt(tx, invoice, platform);
+}
+
 /** Subscription and invoice events: the local subscription follows Stripe's state. */
 export const monetizationStripeHandlers: StripeEventHandlers = {
   'customer.subscription.created': (tx, event, platform) => onSubscription(tx, event, platform),
@@ -156,4 +166,5 @@ export const monetizationStripeHandlers: StripeEventHandlers = {
   'customer.subscription.deleted': (tx, event, platform) => onSubscription(tx, event, platform, true),
   'invoice.paid': (tx, event, platform) => onInvoice(tx, event, platform, true),
   'invoice.payment_failed': (tx, event, platform) => onInvoice(tx, event, platform, false),
+  'invoice.finalized': onInvoiceFinalized,
 };
