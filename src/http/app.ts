@@ -46,7 +46,8 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     genReqId: () => randomUUID(),
     trustProxy: fastifyTrustProxy(platform.config.trustProxy),
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
-    return503OnClosing: true,
+    // Requests that arrive while the app closes are refused below, in the `{ detail, code }` shape.
+    return503OnClosing: false,
     // Fastify's two lines per request are off: src/http/request-log.ts writes one.
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: frameworkErrorReply,
@@ -56,6 +57,14 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
+  });
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new AppError('unavailable', 'The server is shutting down; please retry.', { headers: { 'retry-after': '1' } });
   });
   installErrorHandler(app);
   installJsonBody(app);

@@ -85,7 +85,7 @@ export function accountRecoveryRoutes(platform: Platform): RoutePlugin {
             tags,
             summary: 'Email a password-reset link (the same answer whether or not the email has an account)',
             body: ForgotPasswordBody,
-            response: { 202: MessageResponse, ...errors(422, 429) },
+            response: { 202: MessageResponse, ...errors(401, 422, 429) },
           },
         },
         async (request, reply) => {

@@ -71,7 +71,7 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
         schema: {
           tags: ['personas'],
           summary: 'Persona categories with their most-used personas',
-          response: { 200: CategoriesResponse },
+          response: { 200: CategoriesResponse, 401: ErrorResponse },
         },
       },
       async (request, reply) => {

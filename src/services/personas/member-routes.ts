@@ -93,7 +93,7 @@ export function memberRoutes(platform: Platform): RoutePlugin {
           summary: 'Delete one of your custom personas (frees a slot; past sessions stay in your history)',
           security: bearerSecurity,
           params: SlugParams,
-          response: { 204: { type: 'null', description: 'Deleted' }, 401: ErrorResponse, 404: ErrorResponse },
+          response: { 204: { type: 'null', description: 'Deleted' }, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
         },
       },
       async (request, reply) => {

@@ -24,7 +24,7 @@ export function settingsRoutes(platform: Platform): RoutePlugin {
       {
         schema: {
           tags, summary: 'Your values for the persona\'s customisable fields', security: bearerSecurity,
-          params: SlugParams, response: { 200: PreferencesResponse, 401: ErrorResponse, 404: ErrorResponse },
+          params: SlugParams, response: { 200: PreferencesResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
         },
       },
       async (request) => {
@@ -56,7 +56,7 @@ export function settingsRoutes(platform: Platform): RoutePlugin {
       {
         schema: {
           tags, summary: 'What the persona remembers of you from earlier calls', security: bearerSecurity,
-          params: SlugParams, response: { 200: MemoryResponse, 401: ErrorResponse, 404: ErrorResponse },
+          params: SlugParams, response: { 200: MemoryResponse, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
         },
       },
       async (request) => {
@@ -78,7 +78,7 @@ export function settingsRoutes(platform: Platform): RoutePlugin {
       {
         schema: {
           tags, summary: 'Forget what the persona remembers of you', security: bearerSecurity,
-          params: SlugParams, response: { 204: { type: 'null', description: 'Forgotten' }, 401: ErrorResponse, 404: ErrorResponse },
+          params: SlugParams, response: { 204: { type: 'null', description: 'Forgotten' }, 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
         },
       },
       async (request, reply) => {
