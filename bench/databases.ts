@@ -18,8 +18,8 @@ export async function pgliteDatabase(): Promise<BenchDatabase> {
   return { kind: 'pglite', db, drop: () => db.close() };
 }
 
-/** A database made for this run on BENCH_POSTGRES_ADMIN_URL (default: the local server), dropped after; null if unreachable. */
-export async function postgresDatabase(): Promise<BenchDatabase | null> {
+/** An empty database made for this run on BENCH_POSTGRES_ADMIN_URL (default: the local server), with its URL; null if unreachable. */
+export async function emptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const adminUrl = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `mindbot_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
@@ -33,17 +33,29 @@ export async function postgresDatabase(): Promise<BenchDatabase | null> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = createPostgres({ url: url.toString(), poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, preparedStatements: true });
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Such a database, migrated, behind the platform's Postgres pool. */
+export async function postgresDatabase(): Promise<BenchDatabase | null> {
+  const empty = await emptyPostgresDatabase();
+  if (!empty) return null;
+  const db = createPostgres({ url: empty.url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, ssl: false, preparedStatements: true });
   await migrate(db);
   return {
     kind: 'postgres',
     db,
     async drop() {
       await db.close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await empty.drop();
     },
   };
 }

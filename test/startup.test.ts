@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/ports.js';
 
 const PORT_VARS = ['AUTH_PORT', 'TIME_PORT', 'ADMIN_PORT', 'WEBHOOK_PORT', 'PERSONA_PORT', 'MONETIZATION_PORT', 'GATEWAY_PORT'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { emptyPostgresDatabase } from '../databases.js';
 import { rssMb, startBaseline, startPlatform, type Started } from './processes.js';
 
 /**
@@ -113,31 +113,6 @@ async function hotPaths(kind: string, started: Started, baselineDatabase: string
   }
 }
 
-async function postgresUrl(): Promise<{ url: string; drop(): Promise<void> } | null> {
-  const adminUrl = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `mindbot_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (err) {
-    console.log(`postgres: skipped (${(err as Error).message})`);
-    return null;
-  }
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 export async function runAsStarted(): Promise<boolean> {
   console.log(`${new Date().toISOString()} · ${os.cpus().length}× ${os.cpus()[0]?.model} · load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const memory: string[] = [];
@@ -145,7 +120,7 @@ export async function runAsStarted(): Promise<boolean> {
   const only = process.env.BENCH_DATABASES?.split(',');
 
   if (!only || only.includes('postgres')) {
-    const database = await postgresUrl();
+    const database = await emptyPostgresDatabase();
     if (database) {
       const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mindbot-bench-'));
       try {
