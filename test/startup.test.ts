@@ -12,11 +12,11 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** Starts `src/main.ts` as `npm start` does, waits for its service lines. */
+/** Starts the platform as `npm start` does (scripts/start.mjs), waits for its service lines. */
 async function start(env: Record<string, string>, expectLines: number) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mindbot-start-'));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', MINDBOT_DATA_DIR: dataDir, DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

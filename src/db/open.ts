@@ -34,9 +34,13 @@ async function initialiseInChild(dir: string): Promise<void> {
   const scratch = `${dir}.new-${process.pid}`;
   await mkdir(path.dirname(dir), { recursive: true });
   await rm(scratch, { recursive: true, force: true });
-  const entry = fileURLToPath(new URL('./pglite-init.ts', import.meta.url));
+  // The initialiser beside this module: TypeScript through tsx in development (whether tsx
+  // came by --import or by its API, as `npm start` registers it), compiled JavaScript in dist/.
+  const self = fileURLToPath(import.meta.url);
+  const entry = path.join(path.dirname(self), `pglite-init${path.extname(self)}`);
+  const loader = path.extname(self) === '.ts' && !process.execArgv.some((a) => a.includes('tsx')) ? ['--import', 'tsx'] : [];
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, entry, scratch], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...loader, ...process.execArgv, entry, scratch], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
     child.on('exit', resolve);
   });
