@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../test/support/ports.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PORT_VARS = ['AUTH_PORT', 'TIME_PORT', 'ADMIN_PORT', 'WEBHOOK_PORT', 'PERSONA_PORT', 'MONETIZATION_PORT', 'GATEWAY_PORT'];
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface Started {
   child: ChildProcess;
