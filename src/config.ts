@@ -23,6 +23,8 @@ export const EnvSchema = Type.Object({
   GATEWAY_PORT: Type.Integer({ ...Port, default: 8080 }),
   MINDBOT_SERVICES: Type.String({ default: 'all' }),
   MINDBOT_DATA_DIR: Type.String({ default: './.mindbot' }),
+  /** Where migrated PGlite templates are kept (src/db/pglite-data-dir.ts); default node_modules/.cache/mindbot-pglite. */
+  MINDBOT_PGLITE_TEMPLATES: Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },

@@ -17,6 +17,9 @@ export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
 
+const VERSIONED = /^\d{4}_[\w-]+\.sql$/;
+const REPEATABLE = /^[\w-]+\.sql$/;
+
 interface Script {
   name: string;
   sql: string;
@@ -37,6 +40,15 @@ async function readScripts(dir: string, pattern: RegExp): Promise<Script[]> {
 }
 
 /**
+ * One hash over every script's name and checksum: databases migrated from the same files
+ * hold the same schema (a migrated PGlite template is kept per fingerprint).
+ */
+export async function schemaFingerprint(dirs = { migrations: MIGRATIONS_DIR, functions: FUNCTIONS_DIR }): Promise<string> {
+  const scripts = [...(await readScripts(dirs.migrations, VERSIONED)), ...(await readScripts(dirs.functions, REPEATABLE))];
+  return checksumOf(scripts.map((s) => `${s.name} ${s.checksum}`).join('\n'));
+}
+
+/**
  * Brings the schema up to date, in one transaction under an advisory lock, so instances
  * starting together apply each script once:
  * 1. the versioned migrations (`migrations/NNNN_name.sql`, forward-only DDL and data) this
@@ -49,8 +61,8 @@ async function readScripts(dir: string, pattern: RegExp): Promise<Script[]> {
  * Migrations applied before checksums were kept get theirs recorded on the first run.
  */
 export async function migrate(db: Database, dirs = { migrations: MIGRATIONS_DIR, functions: FUNCTIONS_DIR }): Promise<Migrated> {
-  const versioned = await readScripts(dirs.migrations, /^\d{4}_[\w-]+\.sql$/);
-  const repeatable = await readScripts(dirs.functions, /^[\w-]+\.sql$/);
+  const versioned = await readScripts(dirs.migrations, VERSIONED);
+  const repeatable = await readScripts(dirs.functions, REPEATABLE);
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(727274)');
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -11,6 +11,7 @@ import { openApiOptions } from './openapi.js';
 import { installMetrics } from './metrics.js';
 import { installRateLimit } from './rate-limit.js';
 import { installRequestLog } from './request-log.js';
+import { sharedCompilers } from './schema-compilers.js';
 import { AppError } from './errors.js';
 import { ErrorResponse, HealthResponse, ReadyResponse } from './schemas.js';
 
@@ -39,8 +40,9 @@ const fastifyTrustProxy = (trust: number | string[] | false) =>
  * It never listens: the start-up layer does, tests use `inject`.
  */
 export async function createApp(platform: Platform, spec: AppSpec): Promise<App> {
+  const log = platform.log.child({ service: spec.name });
   const app = Fastify({
-    loggerInstance: platform.log.child({ service: spec.name }) as FastifyBaseLogger,
+    loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -51,6 +53,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     // Fastify's two lines per request are off: src/http/request-log.ts writes one.
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: frameworkErrorReply,
+    schemaController: { compilersFactory: sharedCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('user', null);
@@ -70,7 +73,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   installJsonBody(app);
   const { config } = platform;
   installMetrics(app, spec.name, { token: config.METRICS_TOKEN, expose: !config.isProduction || config.METRICS_TOKEN !== undefined });
-  installRequestLog(app);
+  installRequestLog(app, log);
   await installCors(app, config);
   await installRateLimit(app, platform);
 

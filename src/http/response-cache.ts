@@ -9,7 +9,8 @@ export const PUBLIC_CACHE_CONTROL = `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 const MAX_ENTRIES = 256;
 
 interface Entry {
-  body: string;
+  /** The body as the bytes sent: encoded once, not on every answer. */
+  body: Buffer;
   etag: string;
   expiresAt: number;
 }
@@ -44,7 +45,7 @@ export class ResponseCache {
     const hit = this.get(key);
     if (hit) return hit;
     const generation = this.generation;
-    const body = await produce();
+    const body = Buffer.from(await produce());
     const entry = { body, etag: etagOf(body), expiresAt: this.listening.live ? Infinity : this.now() + PUBLIC_MAX_AGE_SECONDS * 1000 };
     if (generation !== this.generation) return entry;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
@@ -74,10 +75,10 @@ export function responseCache(platform: Platform): ResponseCache {
   return cache;
 }
 
-export const etagOf = (body: string): string => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+export const etagOf = (body: string | Buffer): string => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 
 /** Sends pre-serialised JSON with its ETag, or 304 when the client already holds it. */
-export function sendJson(request: FastifyRequest, reply: FastifyReply, body: string, etag: string, cacheControl: string) {
+export function sendJson(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, etag: string, cacheControl: string) {
   reply.header('etag', etag).header('cache-control', cacheControl).header('vary', 'Authorization');
   const match = request.headers['if-none-match'];
   if (match?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {

@@ -26,7 +26,7 @@ export interface Booted {
 
 /** Opens the database, applies migrations and builds the apps for the chosen services. */
 export async function boot(config: Config, log: Logger, db?: Database): Promise<Booted> {
-  const database = db ?? (await openDatabase(config));
+  const database = db ?? (await openDatabase(config, (message) => log.warn(message)));
   const migrated = await migrate(database);
   if (migrated.versions.length > 0 || migrated.functions.length > 0) log.info(migrated, 'migrations applied');
   await ensureAdminFromConfig(database, config, log);
