@@ -15,13 +15,21 @@ export interface Started {
 }
 
 /**
- * The platform as `npm start` runs it (tsx src/main.ts, all services, the default log
- * level), its standard output read and thrown away as a terminal or log collector would.
+ * How the platform is started: `development` as `npm start` runs it on a developer's machine
+ * (the TypeScript sources through tsx), `compiled` as production runs it (`npm run build`,
+ * then plain node on dist/main.js).
  */
-export async function startPlatform(env: Record<string, string>): Promise<Started> {
+export type StartForm = 'development' | 'compiled';
+const ENTRY: Record<StartForm, string[]> = { development: ['--import', 'tsx', 'src/main.ts'], compiled: ['dist/main.js'] };
+
+/**
+ * The platform as `npm start` runs it (all services, the default log level), its standard
+ * output read and thrown away as a terminal or log collector would.
+ */
+export async function startPlatform(env: Record<string, string>, form: StartForm = 'development'): Promise<Started> {
   const ports = await Promise.all(PORT_VARS.map(() => freePort()));
   const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ENTRY[form], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', MINDBOT_SERVICES: 'all', ...Object.fromEntries(PORT_VARS.map((v, i) => [v, String(ports[i])])), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

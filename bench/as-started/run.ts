@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { emptyPostgresDatabase } from '../databases.js';
-import { rssMb, startBaseline, startPlatform, type Started } from './processes.js';
+import { ROOT, rssMb, startBaseline, startPlatform, type Started } from './processes.js';
 
 /**
  * `npm run bench -- --as-started`: the platform as users run it (`npm start`: every service,
@@ -118,6 +119,9 @@ export async function runAsStarted(): Promise<boolean> {
   const memory: string[] = [];
   let ok = true;
   const only = process.env.BENCH_DATABASES?.split(',');
+  // The compiled start is measured too when `npm run build` has made dist/.
+  const compiled = existsSync(path.join(ROOT, 'dist/main.js'));
+  if (!compiled) console.log('dist/main.js is missing (npm run build): the compiled start is not measured');
 
   if (!only || only.includes('postgres')) {
     const database = await emptyPostgresDatabase();
@@ -131,6 +135,11 @@ export async function runAsStarted(): Promise<boolean> {
         const again = await startPlatform({ DATABASE_URL: database.url, MINDBOT_DATA_DIR: dataDir });
         memory.push(`postgres (restart): healthy after ${(again.startMs / 1000).toFixed(2)} s, idle RSS ${await idleRss(again)} MB`);
         await again.stop();
+        if (compiled) {
+          const built = await startPlatform({ DATABASE_URL: database.url, MINDBOT_DATA_DIR: dataDir }, 'compiled');
+          memory.push(`postgres, compiled (restart): healthy after ${(built.startMs / 1000).toFixed(2)} s, idle RSS ${await idleRss(built)} MB`);
+          await built.stop();
+        }
       } finally {
         await database.drop();
         await rm(dataDir, { recursive: true, force: true });
@@ -147,6 +156,15 @@ export async function runAsStarted(): Promise<boolean> {
       memory.push(`pglite (restart on that directory): healthy after ${(again.startMs / 1000).toFixed(2)} s, idle RSS ${await idleRss(again)} MB`);
       ok = (await hotPaths('pglite', again, 'pglite')) && ok;
       await again.stop();
+      if (compiled) {
+        const fresh = path.join(dataDir, 'compiled');
+        const first = await startPlatform({ DATABASE_URL: '', MINDBOT_DATA_DIR: fresh }, 'compiled');
+        memory.push(`pglite, compiled (first start on a new data directory): healthy after ${(first.startMs / 1000).toFixed(2)} s, idle RSS ${await idleRss(first)} MB`);
+        await first.stop();
+        const built = await startPlatform({ DATABASE_URL: '', MINDBOT_DATA_DIR: fresh }, 'compiled');
+        memory.push(`pglite, compiled (restart on that directory): healthy after ${(built.startMs / 1000).toFixed(2)} s, idle RSS ${await idleRss(built)} MB`);
+        await built.stop();
+      }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -25,7 +25,7 @@ export function installMetrics(app: FastifyInstance, service: string, access: { 
   // Label children are looked up once per (method, route, status): hashing label sets
   // on every request costs more than the observation itself.
   const children = new Map<string, { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof latency.labels> }>();
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the raw URL: ids and query strings would explode cardinality.
     const route = request.routeOptions.url ?? 'unmatched';
     const key = `${request.method} ${route} ${reply.statusCode}`;
@@ -37,6 +37,7 @@ export function installMetrics(app: FastifyInstance, service: string, access: { 
     }
     child.count.inc();
     child.time.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   if (!access.expose) return;
