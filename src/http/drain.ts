@@ -18,17 +18,18 @@ const afterPoll = () => new Promise((resolve) => setImmediate(resolve));
 /**
  * The drain phase of a closing app, as a preClose hook: Fastify runs it after the app's own
  * (which makes every request from now on answer `503 unavailable`, with `Connection: close`)
- * and before `server.close()`. Node 20's `server.close()` starts with closeIdleConnections(),
- * which destroys every connection without a request under way — those accepted whose request
- * has not been read yet included — and closing the listener resets the connections still in
- * the kernel's accept queue, whose handshake completed before the signal: either way a client
- * sees ECONNRESET for a connection the server had taken.
+ * and before `server.close()`. Node 20's `server.close()` closes the listener at once, which
+ * resets the connections still in the kernel's accept queue — their handshake completed, often
+ * before the signal, while the event loop was busy — so their clients saw ECONNRESET for a
+ * request they had every reason to think was taken. It also destroys idle keep-alive
+ * connections, and leaves open those accepted that have sent nothing yet.
  *
  * So the listener stays open until the accept queue is empty (no connection for QUIET_MS,
  * at most half the window), is then closed without Node's closeIdleConnections(), and the
  * connections taken get the rest of `windowMs` to send their request and read its answer;
- * idle keep-alive connections are ended once answered. Only then does `server.close()`
- * destroy what is left and wait for the requests still running.
+ * idle keep-alive connections are ended once answered. Then `server.close()` destroys the
+ * idle keep-alive connections left and waits for the requests running; a connection still
+ * silent is not destroyed (its request is refused 503 if it comes before the process exits).
  */
 export function installDrain(app: FastifyInstance, windowMs: number): void {
   const server = app.server;
