@@ -30,6 +30,12 @@ export const EnvSchema = Type.Object({
     { default: 'info' },
   ),
 
+  /**
+   * On SIGTERM, how long connections already accepted may still send a request and get its
+   * answer (503 while closing) before what is left is closed (src/http/drain.ts).
+   */
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 500 }),
+
   DATABASE_URL: Optional(Type.String({ minLength: 1 })),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, default: 10 }),
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, LogController } from 'fastify';
 import type { Platform } from '../platform.js';
 import { installCors } from './cors.js';
+import { installDrain } from './drain.js';
 import { frameworkErrorReply, installErrorHandler } from './error-handler.js';
 import { installJsonBody } from './json-body.js';
 import { openApiOptions } from './openapi.js';
@@ -67,6 +68,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     reply.header('x-request-id', request.id);
     done(closing ? new AppError('unavailable', 'The server is shutting down; please retry.', { headers: { 'retry-after': '1' } }) : undefined);
   });
+  installDrain(app, platform.config.SHUTDOWN_DRAIN_MS);
   installErrorHandler(app);
   installJsonBody(app);
   const { config } = platform;

@@ -21,16 +21,20 @@ interface KeyRow {
  * response is stored (per user and `scope`); a replay with the same body gets that response
  * again, with another body 422, and while the first is still running 409. A failed first
  * attempt stores nothing, so the client may retry it. Without the header, `run` just runs.
+ *
+ * `run` is given the attempt's name, the same for every run of one key and body: a run after
+ * a crashed one (its claim taken over once stale) finds what that one wrote under it, so the
+ * request still has one effect. Undefined without the header.
  */
 export async function withIdempotency<T>(
   platform: Platform,
   request: FastifyRequest,
   reply: FastifyReply,
   scope: string,
-  run: () => Promise<T>,
+  run: (attempt: string | undefined) => Promise<T>,
 ): Promise<T> {
   const header = request.headers['idempotency-key'];
-  if (header === undefined) return run();
+  if (header === undefined) return run(undefined);
   const key = Array.isArray(header) ? header[0] ?? '' : header;
   if (key.length < 1 || key.length > 255) {
     throw validationFailed('The Idempotency-Key header must be 1 to 255 characters.', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]);
@@ -70,9 +74,10 @@ export async function withIdempotency<T>(
     if (retaken.length === 0) throw conflict('A request with this Idempotency-Key is still in progress; retry shortly.', 'idempotency_in_progress');
   }
 
+  const attempt = createHash('sha256').update(`${userId}\0${scope}\0${key}\0${hash}`).digest('hex').slice(0, 24);
   let result: T;
   try {
-    result = await run();
+    result = await run(attempt);
   } catch (err) {
     await platform.db.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 AND status = 'in_flight'`, [userId, scope, key]);
     throw err;

@@ -4,8 +4,8 @@ import { closePlatform } from './platform.js';
 import type { Booted } from './boot.js';
 
 /**
- * Graceful shutdown in phases: stop accepting and finish in-flight requests, stop the
- * background workers, deliver simulated webhooks still in flight, then close the database. A second signal forces the exit.
+ * Graceful shutdown in phases: answer new requests 503, drain the connections already taken
+ * and finish in-flight requests (each app's close, src/http/drain.ts), stop the background workers, deliver simulated webhooks still in flight, then close the database. A second signal forces the exit.
  * The log lines still buffered are written before the exit, for a second at most: the
  * grace timer wins over everything, a log output that does not drain included.
  */

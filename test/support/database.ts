@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import pg from 'pg';
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -44,4 +45,27 @@ export async function createTwinTestDatabases(): Promise<[Database, Database]> {
   await migrate(setup);
   await setup.close();
   return [open(), open()];
+}
+
+/**
+ * A new, empty database on TEST_DATABASE_URL's server, for a platform started as a child
+ * process with it as DATABASE_URL (Postgres only); `drop` removes it, whoever is connected.
+ */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server) throw new Error('a database of its own needs TEST_DATABASE_URL');
+  const name = `mindbot_child_${randomBytes(4).toString('hex')}`;
+  const onServer = async (sql: string) => {
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  };
+  await onServer(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

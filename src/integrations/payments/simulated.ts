@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { simulatedId, type SimulatedEventSender } from '../simulated/events.js';
 import type { CreatePaymentInput, PaymentIntentResult, PaymentProvider, RefundInput, RefundResult } from './provider.js';
@@ -24,8 +24,12 @@ export function createSimulatedPaymentProvider(events: SimulatedEventSender, clo
     async createPaymentIntent(input: CreatePaymentInput): Promise<PaymentIntentResult> {
       const seen = byKey.get(input.idempotencyKey);
       if (seen) return seen;
-      const id = simulatedId('pi');
-      const clientSecret = `${id}_secret_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`;
+      // Stripe keeps an idempotency key's intent for a day, across our restarts: the same key
+      // gives the same ids here too, even after the map above was lost with a process.
+      const fromKey = (what: string, length: number) =>
+        createHash('sha256').update(`${what}:${input.idempotencyKey}`).digest('base64url').replace(/[-_]/g, 'x').slice(0, length);
+      const id = `pi_${fromKey('pi', 16)}`;
+      const clientSecret = `${id}_secret_${fromKey('secret', 24)}`;
       const declined = input.paymentMethodId !== undefined && DECLINING.test(input.paymentMethodId);
       const object = {
         id,
@@ -39,7 +43,7 @@ export function createSimulatedPaymentProvider(events: SimulatedEventSender, clo
         livemode: false,
         metadata: input.metadata,
         payment_method: input.paymentMethodId ?? 'pm_card_visa',
-        latest_charge: declined ? null : simulatedId('ch'),
+        latest_charge: declined ? null : `ch_${fromKey('ch', 16)}`,
         status: declined ? 'requires_payment_method' : 'succeeded',
         last_payment_error: declined
           ? { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' }

@@ -13,6 +13,8 @@ export interface PurchaseInput {
   packageId: string;
   paymentMethodId?: string;
   couponCode?: string;
+  /** Names the card (withIdempotency's attempt): a run after a crashed one resumes its card. */
+  attempt?: string;
 }
 
 /** Stripe's smallest charge in USD: a coupon may not take a price below it. */
@@ -39,9 +41,10 @@ export async function purchaseTimeCard(platform: Platform, input: PurchaseInput)
   const totalSeconds = tierSeconds(tier);
   const now = platform.clock.now();
 
-  const cardId = newCardId();
+  const cardId = input.attempt ? `tcrd_${input.attempt}` : newCardId();
+  const earlier = input.attempt ? await resumable(platform, cardId, input.userId) : undefined;
   // The coupon is redeemed in the card's own transaction: both happen or neither does.
-  const { code, discountCents } = await platform.db.transaction(async (tx) => {
+  const { code, discountCents } = earlier ?? await platform.db.transaction(async (tx) => {
     const redemption = input.couponCode
       ? await redeemCoupon(tx, { code: input.couponCode, userId: input.userId, purpose: 'time_card', reference: cardId, amountCents: tier.price_cents, now })
       : null;
@@ -96,6 +99,28 @@ export async function purchaseTimeCard(platform: Platform, input: PurchaseInput)
     activation_code: code,
     package: { name: tier.name, hours: tier.hours, bonus_minutes: tier.bonus_minutes, total_minutes: totalSeconds / 60 },
   };
+}
+
+/**
+ * What a crashed run of the same attempt left: a card whose payment was created is taken up
+ * again (its code and price; the provider's idempotency key, from the card id, gives the same
+ * payment); one without a payment yet is removed with its coupon redemption, and made anew
+ * under the same id, so a payment the provider did create is still the one found.
+ */
+async function resumable(platform: Platform, cardId: string, userId: string): Promise<{ code: string; discountCents: number } | undefined> {
+  return platform.db.transaction(async (tx) => {
+    const [card] = await tx.query<{ activation_code: string; amount_cents: number; price_cents: number; payment_intent_id: string | null }>(
+      `SELECT c.activation_code, c.amount_cents, t.price_cents, c.payment_intent_id
+         FROM time_cards c JOIN pricing_tiers t ON t.id = c.tier_id
+        WHERE c.id = $1 AND c.purchaser_user_id = $2 FOR UPDATE OF c`,
+      [cardId, userId],
+    );
+    if (!card) return undefined;
+    if (card.payment_intent_id !== null) return { code: card.activation_code, discountCents: card.price_cents - card.amount_cents };
+    await releaseRedemption(tx, 'time_card', cardId);
+    await tx.query(`DELETE FROM time_cards WHERE id = $1 AND status = 'pending_payment' AND payment_intent_id IS NULL`, [cardId]);
+    return undefined;
+  });
 }
 
 async function insertPendingCard(

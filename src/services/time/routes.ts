@@ -53,9 +53,10 @@ export const timeRoutes = (platform: Platform): RoutePlugin => publicRoutes(asyn
     };
     for (const url of ['/time/purchase', '/time-cards/purchase']) {
       r.post(url, { schema: purchaseSchema, config: { rateLimit: PURCHASE_RATE_LIMIT }, preHandler: verifiedEmail }, async (request, reply) =>
-        withIdempotency(platform, request, reply, 'time.purchase', () =>
+        withIdempotency(platform, request, reply, 'time.purchase', (attempt) =>
           purchaseTimeCard(platform, {
             userId: currentUser(request).id,
+            attempt,
             packageId: request.body.package_id,
             paymentMethodId: request.body.payment_method_id,
             couponCode: request.body.coupon_code,
