@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import { createPostgresDatabase, onPostgres } from './support/database.js';
 import { createTestPlatform } from './support/platform.js';
 import { freePort } from './support/ports.js';
 import { type Answer, ok, request } from './support/raw-http.js';
+import { startPlatformProcess } from './support/platform-process.js';
 
 const cleanup: (() => unknown)[] = [];
 afterAll(async () => {
@@ -19,23 +19,7 @@ afterAll(async () => {
 });
 
 /** The time service (its sweeper) and the gateway, as `npm start` runs them; resolves once the gateway answers. */
-async function start(env: Record<string, string>, port: number) {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', MINDBOT_SERVICES: 'time,gateway', GATEWAY_PORT: String(port), AUTH_RATE_LIMIT_PER_MINUTE: '100000', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  cleanup.push(() => child.kill('SIGKILL'));
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  for (let i = 0; ; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
-    if (up) break;
-    if (i > 600 || child.exitCode !== null) throw new Error(`platform did not start:\n${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child: child as ChildProcess, exited };
-}
+const start = (env: Record<string, string>, port: number) => startPlatformProcess({ MINDBOT_SERVICES: 'time,gateway', ...env }, port, cleanup);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const answered = (a: Answer): a is { status: number; body: string } => 'status' in a;

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,30 +5,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/ports.js';
 import { type Answer, ok, request } from './support/raw-http.js';
+import { startPlatformProcess } from './support/platform-process.js';
 
 const cleanup: (() => unknown)[] = [];
 afterAll(async () => {
   for (const c of cleanup) await c();
 });
 
-/** The gateway of `src/main.ts` on a PGlite directory, as `npm start` runs it; resolves once it answers. */
-async function start(dataDir: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', MINDBOT_DATA_DIR: dataDir, DATABASE_URL: '', MINDBOT_SERVICES: 'gateway', GATEWAY_PORT: String(port), AUTH_RATE_LIMIT_PER_MINUTE: '100000' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  cleanup.push(() => child.kill('SIGKILL'));
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  for (let i = 0; ; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
-    if (up) break;
-    if (i > 1000 || child.exitCode !== null) throw new Error(`platform did not start:\n${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child: child as ChildProcess, exited };
-}
+/** The gateway on a PGlite directory, as `npm start` runs it; resolves once it answers. */
+const start = (dataDir: string, port: number) =>
+  startPlatformProcess({ MINDBOT_DATA_DIR: dataDir, DATABASE_URL: '', MINDBOT_SERVICES: 'gateway' }, port, cleanup);
 
 describe('SIGTERM under load', () => {
   it('answers every request on a connection it accepted (200, or 503 once closing), exits 0 and loses nothing', async () => {
