@@ -41,14 +41,32 @@ function outputFd(fd: number): number {
 export function logOutput(fd: number): LogOutput {
   let dropped = 0;
   let broken = false;
+  // The lines of this turn of the event loop, handed to the stream as one buffer when it
+  // ends: encoding each line into its own Buffer cost the hottest line a fifth of its price.
+  let pending: string[] = [];
+  let handing = false;
   const stream = new sonicBoom.SonicBoom({ fd, sync: false, minLength: BATCH_BYTES, maxWrite: 2 * BATCH_BYTES, contentMode: 'buffer', periodicFlush: 250, maxLength: MAX_BUFFERED_BYTES });
+  // A refused batch is all its lines (the stream emits 'drop' inside the write that hands it).
+  let handed = 0;
   stream.on('drop', () => {
-    dropped++;
+    dropped += handed;
   });
   // EPIPE (the reader is gone) and the like: there is nobody to tell, and nothing to stop for.
   stream.on('error', () => {
     broken = true;
   });
+  const handOff = () => {
+    handing = false;
+    if (pending.length === 0) return;
+    const lines = pending;
+    pending = [];
+    if (broken) {
+      dropped += lines.length;
+      return;
+    }
+    handed = lines.length;
+    stream.write(Buffer.from(lines.join('')) as unknown as string);
+  };
   return {
     get dropped() {
       return dropped;
@@ -58,10 +76,14 @@ export function logOutput(fd: number): LogOutput {
         dropped++;
         return;
       }
-      // As bytes: sonic-boom's string mode measures its whole pending batch again on every write.
-      stream.write(Buffer.from(line) as unknown as string);
+      pending.push(line);
+      if (!handing) {
+        handing = true;
+        setImmediate(handOff);
+      }
     },
     flush(timeoutMs) {
+      handOff();
       return new Promise((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
         timer.unref();

@@ -11,7 +11,7 @@ import { installJsonBody } from './json-body.js';
 import { openApiOptions } from './openapi.js';
 import { installMetrics } from './metrics.js';
 import { installRateLimit } from './rate-limit.js';
-import { installRequestLog } from './request-log.js';
+import { installRequestLog, requestLoggerFactory } from './request-log.js';
 import { sharedCompilers } from './schema-compilers.js';
 import { AppError } from './errors.js';
 import { ErrorResponse, HealthResponse, ReadyResponse } from './schemas.js';
@@ -53,6 +53,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     return503OnClosing: false,
     // Fastify's two lines per request are off: src/http/request-log.ts writes one.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLoggerFactory,
     frameworkErrors: frameworkErrorReply,
     schemaController: { compilersFactory: sharedCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();

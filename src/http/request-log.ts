@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Bindings, ChildLoggerOptions } from 'pino';
 import type { Logger } from '../logger.js';
 
 /**
@@ -22,4 +23,63 @@ export function installRequestLog(app: FastifyInstance, log: Logger): void {
     );
     done();
   });
+}
+
+type LogFn = FastifyBaseLogger['info'];
+type LogArgs = Parameters<LogFn>;
+
+/**
+ * `request.log`, made when a request first logs through it: most requests never do, and a
+ * pino child (its bindings serialised through the redaction rules) cost every request more
+ * than its own log line. What it writes is what the child would have written.
+ */
+class RequestLogger {
+  #child: FastifyBaseLogger | undefined;
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private get log(): FastifyBaseLogger {
+    this.#child ??= this.parent.child(this.bindings, this.options);
+    return this.#child;
+  }
+
+  get level(): string {
+    return this.#child?.level ?? this.options.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.log.level = level;
+  }
+
+  fatal(...args: LogArgs): void {
+    this.log.fatal(...args);
+  }
+  error(...args: LogArgs): void {
+    this.log.error(...args);
+  }
+  warn(...args: LogArgs): void {
+    this.log.warn(...args);
+  }
+  info(...args: LogArgs): void {
+    this.log.info(...args);
+  }
+  debug(...args: LogArgs): void {
+    this.log.debug(...args);
+  }
+  trace(...args: LogArgs): void {
+    this.log.trace(...args);
+  }
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.log.child(bindings, options);
+  }
+}
+
+/** Fastify's `childLoggerFactory`: each request's logger, made lazily (see RequestLogger). */
+export function requestLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  return new RequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
 }
