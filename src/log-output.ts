@@ -45,14 +45,24 @@ export function logOutput(fd: number): LogOutput {
   // ends: encoding each line into its own Buffer cost the hottest line a fifth of its price.
   let pending: string[] = [];
   let handing = false;
+  // Bytes the stream took and bytes it has written: sonic-boom's flush callback fires when its
+  // current write ends, even with a batch smaller than minLength still held.
+  let queued = 0;
+  let written = 0;
   const stream = new sonicBoom.SonicBoom({ fd, sync: false, minLength: BATCH_BYTES, maxWrite: 2 * BATCH_BYTES, contentMode: 'buffer', periodicFlush: 250, maxLength: MAX_BUFFERED_BYTES });
-  // A refused batch is all its lines (the stream emits 'drop' inside the write that hands it).
-  let handed = 0;
+  // The stream emits 'drop' inside the write it refuses.
+  let refused = false;
   stream.on('drop', () => {
-    dropped += handed;
+    refused = true;
+  });
+  stream.on('write', (n: number) => {
+    written += n;
   });
   // EPIPE (the reader is gone) and the like: there is nobody to tell, and nothing to stop for.
   stream.on('error', () => {
+    broken = true;
+  });
+  stream.on('close', () => {
     broken = true;
   });
   const handOff = () => {
@@ -64,9 +74,20 @@ export function logOutput(fd: number): LogOutput {
       dropped += lines.length;
       return;
     }
-    handed = lines.length;
-    stream.write(Buffer.from(lines.join('')) as unknown as string);
+    const batch = Buffer.from(lines.join(''));
+    refused = false;
+    stream.write(batch as unknown as string);
+    if (refused) dropped += lines.length;
+    else queued += batch.length;
   };
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      try {
+        stream.flush(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
   return {
     get dropped() {
       return dropped;
@@ -82,21 +103,14 @@ export function logOutput(fd: number): LogOutput {
         setImmediate(handOff);
       }
     },
-    flush(timeoutMs) {
+    async flush(timeoutMs) {
       handOff();
-      return new Promise((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        timer.unref();
-        if (broken) return resolve();
-        try {
-          stream.flush(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        } catch {
-          resolve();
-        }
-      });
+      const deadline = Date.now() + timeoutMs;
+      while (written < queued && !broken && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([drained(), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+        clearTimeout(timer);
+      }
     },
   };
 }
