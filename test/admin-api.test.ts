@@ -391,6 +391,14 @@ describe('webhooks, system, audit', () => {
     const stripe = (await call('GET', '/admin/webhooks?source=stripe&limit=200')).json().items;
     expect(stripe.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['payment_intent.succeeded', 'charge.refunded']));
     expect(stripe.every((e: { status: string }) => e.status === 'processed')).toBe(true);
+    // A signed event the handler recorded without applying it shows as rejected, with why.
+    await platform.db.query(
+      `INSERT INTO stripe_events (id, type, created_at, received_at, rejected_reason) VALUES ('evt_rejectedtest1', 'payment_intent.succeeded', $1, $1, $2)`,
+      [platform.clock.now(), 'amount_received 0 is not the 999 usd ordered'],
+    );
+    const refused = (await call('GET', '/admin/webhooks?status=rejected')).json().items;
+    expect(refused).toEqual([expect.objectContaining({ id: 'evt_rejectedtest1', source: 'stripe', status: 'rejected', rejected_reason: 'amount_received 0 is not the 999 usd ordered' })]);
+    expect((await call('GET', '/admin/webhooks?status=processed&source=stripe&limit=200')).json().items.map((e: { id: string }) => e.id)).not.toContain('evt_rejectedtest1');
     const id = 'evt_replaytest1';
     const payload = JSON.stringify({ id, object: 'event', api_version: '2025-01-27.acacia', created: Math.floor(Date.now() / 1000), livemode: false, type: 'customer.created', data: { object: { id: 'cus_x', object: 'customer' } } });
     await platform.db.query(

@@ -9,13 +9,14 @@ interface Event {
   id: string;
   source: string;
   type: string;
-  status: 'processed' | 'pending' | 'failed';
+  status: 'processed' | 'rejected' | 'pending' | 'failed';
   received_at: string;
   failed_rounds: number;
   next_attempt_at: string | null;
+  rejected_reason: string | null;
 }
 
-const tone = { processed: 'good', pending: 'warn', failed: 'bad' } as const;
+const tone = { processed: 'good', rejected: 'bad', pending: 'warn', failed: 'bad' } as const;
 
 export function Webhooks() {
   const [status, setStatus] = useState('');
@@ -32,6 +33,7 @@ export function Webhooks() {
         <>
           <Badge tone={tone[e.status]}>{e.status}</Badge>
           {e.status === 'failed' && <span className="muted"> {e.failed_rounds} rounds, next {when(e.next_attempt_at)}</span>}
+          {e.status === 'rejected' && <span className="muted"> {e.rejected_reason}</span>}
         </>
       ),
     },
@@ -46,11 +48,11 @@ export function Webhooks() {
       <header className="page-head">
         <h1>Webhooks</h1>
         <div className="row">
-          <SelectFilter label="Status" value={status} onChange={setStatus} options={{ '': 'all', processed: 'processed', pending: 'pending', failed: 'failed' }} />
+          <SelectFilter label="Status" value={status} onChange={setStatus} options={{ '': 'all', processed: 'processed', rejected: 'rejected', pending: 'pending', failed: 'failed' }} />
           <SelectFilter label="Source" value={source} onChange={setSource} options={{ '': 'all', stripe: 'Stripe', livekit: 'LiveKit', simulated: 'simulated deliveries' }} />
         </div>
       </header>
-      <p className="muted">Stripe and LiveKit events are applied once, in the transaction that records them. Simulated deliveries wait here until applied; a failed one is retried with growing waits, or replayed now.</p>
+      <p className="muted">Stripe and LiveKit events are applied once, in the transaction that records them; a signed Stripe event that cannot be applied (an amount unlike the order's, say) is recorded as rejected, with why. Simulated deliveries wait here until applied; a failed one is retried with growing waits, or replayed now.</p>
       <PagedTable list={list} columns={columns} rowKey={(e) => `${e.source}-${e.id}`} empty="No events." />
     </>
   );

@@ -224,7 +224,7 @@ export const PersonaPatchBody = Type.Object({
 });
 
 export const WebhookListQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal('processed'), Type.Literal('pending'), Type.Literal('failed')])),
+  status: Type.Optional(Type.Union([Type.Literal('processed'), Type.Literal('rejected'), Type.Literal('pending'), Type.Literal('failed')])),
   source: Type.Optional(Type.Union([Type.Literal('stripe'), Type.Literal('livekit'), Type.Literal('simulated')])),
   ...PageQuery,
 });
@@ -237,6 +237,7 @@ export const WebhookList = Page(
     received_at: Timestamp,
     failed_rounds: Type.Integer(),
     next_attempt_at: NullableTimestamp,
+    rejected_reason: Type.Union([Type.String(), Type.Null()]),
   }),
 );
 export const ReplayResponse = Type.Object({ id: Type.String(), status: Type.String() });

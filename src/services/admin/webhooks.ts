@@ -7,10 +7,12 @@ import type { Actor } from './user-actions.js';
 
 /**
  * Webhook states: `processed` — recorded in an inbox (Stripe's or LiveKit's), applied once;
- * `pending` — a simulated delivery not yet applied; `failed` — one the handler refused
- * (retried with growing waits; an admin may replay it now).
+ * `rejected` — a signed Stripe event recorded without being applied, because it could not be
+ * (an amount or currency unlike the order's, an object that is not there: `rejected_reason`
+ * says which); `pending` — a simulated delivery not yet applied; `failed` — one the handler
+ * refused (retried with growing waits; an admin may replay it now).
  */
-export type WebhookStatus = 'processed' | 'pending' | 'failed';
+export type WebhookStatus = 'processed' | 'rejected' | 'pending' | 'failed';
 
 export interface WebhookFilter {
   status?: WebhookStatus;
@@ -25,16 +27,18 @@ interface Row {
   received_at: Date;
   failed_rounds: number;
   next_attempt_at: Date | null;
+  rejected_reason: string | null;
   cursor_key: string;
 }
 
 // One list over the three places events live; the union is ordered and paged as one.
 const UNION = `
-  SELECT id, 'stripe' AS source, type, 'processed' AS status, received_at, 0 AS failed_rounds, NULL::timestamptz AS next_attempt_at FROM stripe_events
+  SELECT id, 'stripe' AS source, type, CASE WHEN rejected_reason IS NULL THEN 'processed' ELSE 'rejected' END AS status,
+         received_at, 0 AS failed_rounds, NULL::timestamptz AS next_attempt_at, rejected_reason FROM stripe_events
   UNION ALL
-  SELECT id, 'livekit', event, 'processed', received_at, 0, NULL FROM livekit_events
+  SELECT id, 'livekit', event, 'processed', received_at, 0, NULL, NULL FROM livekit_events
   UNION ALL
-  SELECT id, 'simulated', type, CASE WHEN failed_rounds > 0 THEN 'failed' ELSE 'pending' END, created_at, failed_rounds, next_attempt_at
+  SELECT id, 'simulated', type, CASE WHEN failed_rounds > 0 THEN 'failed' ELSE 'pending' END, created_at, failed_rounds, next_attempt_at, NULL
     FROM simulated_webhook_events`;
 
 export async function listWebhooks(q: Queryable, f: WebhookFilter, limit: number, cursor: string | undefined): Promise<Row[]> {
@@ -67,6 +71,7 @@ export const webhookBody = (r: Row) => ({
   received_at: iso(r.received_at)!,
   failed_rounds: Number(r.failed_rounds),
   next_attempt_at: iso(r.next_attempt_at),
+  rejected_reason: r.rejected_reason,
 });
 
 /**
