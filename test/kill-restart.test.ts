@@ -70,7 +70,7 @@ describe.skipIf(!onPostgres)('kill -9 under load, restarted on the same database
     }
 
     // Load: each user talks in one session after another (start, talk a few hundred ms, end
-    // with an Idempotency-Key), buys a card with a key now and then, and reads the balance,
+    // with an Idempotency-Key), buys two cards at once (each with its key) every other session, and reads the balance,
     // until the process is killed.
     const sent: Sent[] = [];
     let killed = false;
@@ -91,8 +91,10 @@ describe.skipIf(!onPostgres)('kill -9 under load, restarted on the same database
         if (!answered(started.answer) || started.answer.status !== 200) return;
         await sleep(100 + Math.random() * 400);
         if (n % 2 === 1) {
-          const bought = await send({ kind: 'purchase', user, key: randomUUID(), body: { package_id: 'starter_1h' } });
-          if (!answered(bought.answer)) return;
+          // Two at once, so that the kill soon finds purchases in flight (well within the
+          // per-user purchase limit: waiting for two lone purchases to overlap could take long).
+          const bought = await Promise.all([0, 1].map(() => send({ kind: 'purchase', user, key: randomUUID(), body: { package_id: 'starter_1h' } })));
+          if (bought.some((b) => !answered(b.answer))) return;
         }
         const ended = await send({ kind: 'end', user, sessionId, key: randomUUID(), body: { session_id: sessionId, duration_seconds: 1 } });
         if (!answered(ended.answer)) return;
