@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { balanceBodyJson } from '../src/services/time/cards.js';
+import { readBalanceBody } from '../src/services/time/cards.js';
 import { balanceBody, getBalance, grantSeconds, toHours, toMinutes } from '../src/services/time/ledger.js';
 import { BalanceResponse } from '../src/services/time/schemas.js';
 import { endTimeSession, startBilling, startTimeSession, type StartHook } from '../src/services/time/session-billing.js';
@@ -59,7 +59,7 @@ describe('the ledger', () => {
     // timestamps exactly as Date#toISOString writes them, like every other body of the API.
     const matchesSchema = addFormats.default(new Ajv({ allErrors: true })).compile(BalanceResponse);
     const listedBody = async (userId: string) => {
-      const body: unknown = JSON.parse(await balanceBodyJson(platform.db, userId, now()));
+      const body: unknown = JSON.parse((await readBalanceBody(platform.db, userId, now())).value);
       expect(matchesSchema(body), JSON.stringify(matchesSchema.errors)).toBe(true);
       const stamps = JSON.stringify(body).match(/"\d{4}-[^"]*"/g) ?? [];
       for (const s of stamps) expect(s).toMatch(/^"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"$/);

@@ -42,3 +42,11 @@ BEGIN
     'time_cards', v_cards)::text;
 END;
 $$;
+
+-- When the user's balance body changes by the clock alone: the first expiry still to come of
+-- an active card (it then shows as expired). NULL when no card will lapse.
+CREATE OR REPLACE FUNCTION time_balance_lapses_at(p_user text, p_now timestamptz)
+RETURNS timestamptz LANGUAGE sql STABLE AS $$
+  SELECT MIN(c.expires_at) FROM time_cards c
+   WHERE c.user_id = p_user AND c.status = 'active' AND c.expires_at > p_now
+$$;

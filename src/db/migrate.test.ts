@@ -44,7 +44,7 @@ describe('migrations', () => {
     expect(triggers.map((t) => t.tgname)).toEqual([
       'ad_interactions_guard', 'admin_audit_append_only', 'ledger_entries_append_only', 'payment_history_append_only',
       'persona_categories_catalogue_changed', 'personas_catalogue_changed', 'plans_catalogue_changed', 'pricing_tiers_catalogue_changed',
-      'users_standing_changed',
+      'time_cards_balance_changed', 'time_cards_balance_truncated', 'users_standing_changed',
     ]);
     // The dropped 0008 function never comes back.
     expect(await db.query(`SELECT 1 FROM pg_proc WHERE proname = 'time_cards_listed' AND pronamespace = current_schema()::regnamespace`)).toEqual([]);

@@ -15,3 +15,4 @@ export interface Listening {
 
 export const CATALOGUE_CHANNEL = 'mindbot_catalogue';
 export const USER_STANDING_CHANNEL = 'mindbot_user_standing';
+export const BALANCE_CHANNEL = 'mindbot_balance';

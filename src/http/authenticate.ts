@@ -3,6 +3,7 @@ import type { Platform } from '../platform.js';
 import type { AccessClaims, VerifiedClaims } from './access-tokens.js';
 import { forbidden, unauthenticated } from './errors.js';
 import { requireGoodStandingCached } from './user-standing.js';
+import { changesState, userWrites } from './user-writes.js';
 
 export interface AuthUser {
   id: string;
@@ -22,7 +23,9 @@ declare module 'fastify' {
  */
 export function requireUser(platform: Platform) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.user = await userFromRequest(platform, request);
+    const user = await userFromRequest(platform, request);
+    if (changesState(request.method)) userWrites.mark(user.id, platform.clock.now().getTime());
+    request.user = user;
   };
 }
 

@@ -13,7 +13,8 @@ export function installJsonBody(app: FastifyInstance): void {
     if (text.trim() === '') return done(null, {});
     return parseJson(request, text, done);
   });
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === undefined && request.method !== 'GET' && request.routeOptions.schema?.body) request.body = {};
+    done();
   });
 }

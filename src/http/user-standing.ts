@@ -1,5 +1,6 @@
-import { one, type Database, type Queryable } from '../db/database.js';
-import { USER_STANDING_CHANNEL, type Listening } from '../db/notices.js';
+import { one, type Queryable } from '../db/database.js';
+import { noticedCache, RecentChanges } from '../db/noticed-cache.js';
+import { USER_STANDING_CHANNEL } from '../db/notices.js';
 import type { Platform } from '../platform.js';
 import { unauthenticated } from './errors.js';
 
@@ -39,7 +40,7 @@ function judge(row: Standing | undefined, issuedAt: Date): { role: Role } {
  * that makes the change requiring it (password reset, disable, …).
  */
 export async function revokeUserTokens(q: Queryable, userId: string, at: Date): Promise<void> {
-  changing(userId, at);
+  revoking.mark(userId, at.getTime());
   await q.query('UPDATE users SET tokens_valid_after = $2 WHERE id = $1', [userId, at]);
   await q.query(
     `UPDATE refresh_token_families SET revoked_at = $2, revoked_reason = 'revoked_all'
@@ -54,54 +55,13 @@ export async function revokeUserTokens(q: Queryable, userId: string, at: Date): 
  * a notice (sql/functions/change-notices.sql) that drops it in every process, so elsewhere
  * a revocation counts once its notice arrives, and never later than this. In this process
  * revokeUserTokens counts at once: the user's standing is read from the database, not kept,
- * from the moment it runs until CHANGING_MS later. While notices cannot be heard nothing is kept.
+ * from the moment it runs until 30 s later. While notices cannot be heard nothing is kept.
  */
 export const STANDING_CACHE_MS = 5000;
-const CHANGING_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 
 /** Users whose standing this process is changing (shared by every cache of the process). */
-const changingUntil = new Map<string, number>();
-
-function changing(userId: string, at: Date): void {
-  changingUntil.set(userId, at.getTime() + CHANGING_MS);
-}
-
-function isChanging(userId: string, now: number): boolean {
-  const until = changingUntil.get(userId);
-  if (until === undefined) return false;
-  if (until > now) return true;
-  changingUntil.delete(userId);
-  return false;
-}
-
-class StandingCache {
-  private readonly entries = new Map<string, { row: Standing | undefined; until: number }>();
-  /** Bumped by every forget: a row read before it is not kept after it. */
-  private generation = 0;
-  listening: Listening = { live: false };
-
-  forget(userId?: string): void {
-    this.generation++;
-    if (userId === undefined) this.entries.clear();
-    else this.entries.delete(userId);
-  }
-
-  async read(db: Database, userId: string, clock: () => number): Promise<Standing | undefined> {
-    const hit = this.entries.get(userId);
-    if (hit && hit.until > clock() && this.listening.live && !isChanging(userId, clock())) return hit.row;
-    const generation = this.generation;
-    const row = await readStanding(db, userId);
-    const now = clock();
-    if (generation === this.generation && this.listening.live && !isChanging(userId, now)) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(userId, { row, until: now + STANDING_CACHE_MS });
-    }
-    return row;
-  }
-}
-
-const byDatabase = new WeakMap<Database, StandingCache>();
+const revoking = new RecentChanges(30_000);
 
 /** requireGoodStanding for the authenticated request path: the same rule, the lookup briefly kept (see STANDING_CACHE_MS). */
 export async function requireGoodStandingCached(
@@ -110,17 +70,8 @@ export async function requireGoodStandingCached(
   issuedAt: Date,
 ): Promise<{ role: Role }> {
   const { db, clock } = platform;
-  let cache = byDatabase.get(db);
-  if (!cache) {
-    const c = new StandingCache();
-    byDatabase.set(db, c);
-    db.listen(USER_STANDING_CHANNEL, { notice: (id) => c.forget(id), reset: () => c.forget() }).then(
-      (listening) => {
-        c.listening = listening;
-      },
-      () => {},
-    );
-    cache = c;
-  }
-  return judge(await cache.read(db, userId, () => clock.now().getTime()), issuedAt);
+  const cache = noticedCache<Standing | undefined>(db, USER_STANDING_CHANNEL, { maxAgeMs: STANDING_CACHE_MS, maxEntries: MAX_ENTRIES, changing: revoking });
+  const now = () => clock.now().getTime();
+  const hit = cache.get(userId, now());
+  return judge(hit ? hit.value : await cache.read(userId, now, async () => ({ value: await readStanding(db, userId) })), issuedAt);
 }

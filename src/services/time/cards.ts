@@ -4,6 +4,9 @@ import type { Platform } from '../../platform.js';
 import { normalizeActivationCode } from './activation-code.js';
 import { toMinutes, writeEntry } from './ledger.js';
 import { lockUser } from '../../db/locks.js';
+import { type Loaded, noticedCache } from '../../db/noticed-cache.js';
+import { BALANCE_CHANNEL } from '../../db/notices.js';
+import { userWrites } from '../../http/user-writes.js';
 
 /** A card is usable for this long after activation. */
 export const CARD_VALIDITY_DAYS = 365;
@@ -32,11 +35,33 @@ const LISTED_CARDS = 100;
 /**
  * GET /time/balance's body as JSON text, built by the database in one call
  * (`time_balance_body`, sql/functions/time-balance.sql): the hottest read of the API
- * never parses and re-serialises card rows.
+ * never parses and re-serialises card rows. With it, when the body next changes by the
+ * clock alone (a card lapsing).
  */
-export async function balanceBodyJson(q: Queryable, userId: string, now: Date): Promise<string> {
-  const [row] = await q.query<{ body: string }>(`SELECT time_balance_body($1, $2, $3) AS body`, [userId, now, LISTED_CARDS]);
-  return row!.body;
+export async function readBalanceBody(q: Queryable, userId: string, now: Date): Promise<Loaded<string>> {
+  const [row] = await q.query<{ body: string; lapses_at: Date | null }>(
+    `SELECT time_balance_body($1, $2, $3) AS body, time_balance_lapses_at($1, $2) AS lapses_at`,
+    [userId, now, LISTED_CARDS],
+  );
+  return { value: row!.body, staleAt: row!.lapses_at === null ? undefined : new Date(row!.lapses_at).getTime() };
+}
+
+/**
+ * How long a balance body is kept at most. Every change to a card drops the bodies it is in,
+ * in every process (NOTIFY mindbot_balance, sql/functions/change-notices.sql); a user's own
+ * change through this process is read back at once (src/http/user-writes.ts); a card lapsing
+ * ends the body's time by itself. This bounds only a change whose notice went missing.
+ */
+export const BALANCE_CACHE_MS = 30_000;
+
+/** The user's balance body (readBalanceBody), kept between changes. */
+export async function balanceBody(platform: Pick<Platform, 'db' | 'clock' | 'log'>, userId: string): Promise<string> {
+  const { db, clock } = platform;
+  const cache = noticedCache<string>(db, BALANCE_CHANNEL, { maxAgeMs: BALANCE_CACHE_MS, maxEntries: 10_000, changing: userWrites }, (err) =>
+    platform.log.warn({ err }, 'balance changes cannot be heard: balances are read on every request'),
+  );
+  const now = () => clock.now().getTime();
+  return cache.get(userId, now())?.value ?? cache.read(userId, now, () => readBalanceBody(db, userId, clock.now()));
 }
 
 /**

@@ -6,7 +6,7 @@ import { PUBLIC_CACHE_CONTROL, responseCache, sendJson } from '../../http/respon
 import { bearerSecurity, errorResponses as errors } from '../../http/schemas.js';
 import { publicRoutes, signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
-import { activateCard, balanceBodyJson } from './cards.js';
+import { activateCard, balanceBody } from './cards.js';
 import { listSessions } from './history.js';
 import { toMinutes } from './ledger.js';
 import { listTiers, tierBody } from './pricing.js';
@@ -92,7 +92,7 @@ export const timeRoutes = (platform: Platform): RoutePlugin => publicRoutes(asyn
         },
       },
       async (request, reply) => {
-        const body = await balanceBodyJson(platform.db, currentUser(request).id, platform.clock.now());
+        const body = await balanceBody(platform, currentUser(request).id);
         // Already the documented JSON (S.BalanceResponse, checked by the tests): sent as it is.
         return reply.type('application/json; charset=utf-8').send(body as never);
       },
