@@ -95,7 +95,10 @@ const byDatabase = new WeakMap<Database, Map<string, NoticedCache<unknown>>>();
 /** The process's cache of `channel`'s values on `db`, listening from its first use. */
 export function noticedCache<V>(db: Database, channel: string, options: NoticedCacheOptions, onListenError: (err: unknown) => void = () => {}): NoticedCache<V> {
   let caches = byDatabase.get(db);
-  if (!caches) byDatabase.set(db, (caches = new Map()));
+  if (!caches) {
+    caches = new Map();
+    byDatabase.set(db, caches);
+  }
   let cache = caches.get(channel) as NoticedCache<V> | undefined;
   if (!cache) {
     const c = new NoticedCache<V>(options);
