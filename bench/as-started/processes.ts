@@ -16,11 +16,11 @@ export interface Started {
 
 /**
  * How the platform is started: `development` as `npm start` runs it on a developer's machine
- * (the TypeScript sources through tsx), `compiled` as production runs it (`npm run build`,
- * then plain node on dist/main.js).
+ * (scripts/start.mjs: the sources as they are, compiled by esbuild when changed), `compiled`
+ * as production runs it (`npm run build`, then plain node on dist/main.js).
  */
 export type StartForm = 'development' | 'compiled';
-const ENTRY: Record<StartForm, string[]> = { development: ['--import', 'tsx', 'src/main.ts'], compiled: ['dist/main.js'] };
+const ENTRY: Record<StartForm, string[]> = { development: ['scripts/start.mjs'], compiled: ['dist/main.js'] };
 
 /**
  * The platform as `npm start` runs it (all services, the default log level), its standard

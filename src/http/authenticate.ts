@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Platform } from '../platform.js';
 import type { AccessClaims, VerifiedClaims } from './access-tokens.js';
 import { forbidden, unauthenticated } from './errors.js';
@@ -37,10 +37,21 @@ export function requireAdmin(platform: Platform) {
   };
 }
 
-/** For public routes that answer differently to signed-in users; a bad token is still refused. */
-export function optionalUser(platform: Platform) {
-  return async (request: FastifyRequest): Promise<void> => {
-    request.user = request.headers.authorization ? await userFromRequest(platform, request) : null;
+/**
+ * For public routes that answer differently to signed-in users; a bad token is still refused.
+ * A callback hook: an anonymous request, the catalogue's usual caller, passes without a promise.
+ */
+export function optionalUser(platform: Platform): onRequestHookHandler {
+  return (request, _reply, done) => {
+    if (!request.headers.authorization) {
+      request.user = null;
+      done();
+      return;
+    }
+    userFromRequest(platform, request).then((user) => {
+      request.user = user;
+      done();
+    }, done);
   };
 }
 

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Platform } from '../platform.js';
 import type { TypedApp } from './app.js';
 import { requireUser } from './authenticate.js';
@@ -10,8 +10,8 @@ export type RoutePlugin = FastifyPluginAsync;
 /** Declares a scope's routes on its TypeBox-typed instance. */
 export type DefineRoutes = (app: TypedApp) => Promise<void> | void;
 
-/** A check every request of a scope passes before its handler (who is calling). */
-export type Guard = (request: FastifyRequest) => Promise<void>;
+/** A check every request of a scope passes before its handler (who is calling): async, or a callback hook. */
+export type Guard = ((request: FastifyRequest) => Promise<void>) | onRequestHookHandler;
 
 /** Routes anyone may call: the scope adds no check of its own. */
 export function publicRoutes(define: DefineRoutes): RoutePlugin {

@@ -16,6 +16,13 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
   const cache = responseCache(platform);
   const base = platform.config.BASE_HOURLY_PRICE_CENTS;
 
+  /** A signed-in user's list: their tier's view, their own custom personas in it; never kept. */
+  const signedInList = async (query: typeof ListQuery.static, userId: string) => {
+    const tier = await getUserTier(platform.db, userId, platform.clock.now());
+    const rows = await listPersonas(platform.db, query, userId);
+    return JSON.stringify({ personas: rows.map((r) => summaryBody(r, tier, base)) });
+  };
+
   return guardedRoutes(optionalUser(platform), async (app) => {
     app.get(
       '/personas',
@@ -30,21 +37,28 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
           response: { 200: ListResponse, 401: ErrorResponse, 422: ErrorResponse },
         },
       },
-      async (request, reply) => {
+      // Not async: an anonymous list already prepared is sent without a promise.
+      (request, reply) => {
         const query = request.query;
         if (!request.user) {
           const key = JSON.stringify(['personas', query.user_tier ?? 'free', query.category, query.ad_supported, query.sort_by, query.limit]);
-          const entry = await cache.fill(key, async () => {
-            const rows = await listPersonas(platform.db, query, null);
-            return JSON.stringify({ personas: rows.map((r) => summaryBody(r, query.user_tier ?? 'free', base)) });
-          });
-          return sendJson(request, reply, entry.body, entry.etag, PUBLIC);
+          const hit = cache.get(key);
+          if (hit) {
+            sendJson(request, reply, hit.body, hit.etag, PUBLIC);
+            return;
+          }
+          return cache
+            .fill(key, async () => {
+              const rows = await listPersonas(platform.db, query, null);
+              return JSON.stringify({ personas: rows.map((r) => summaryBody(r, query.user_tier ?? 'free', base)) });
+            })
+            .then((entry) => {
+              sendJson(request, reply, entry.body, entry.etag, PUBLIC);
+            });
         }
-        const user = currentUser(request);
-        const tier = await getUserTier(platform.db, user.id, platform.clock.now());
-        const rows = await listPersonas(platform.db, query, user.id);
-        const body = JSON.stringify({ personas: rows.map((r) => summaryBody(r, tier, base)) });
-        return sendJson(request, reply, body, etagOf(body), PRIVATE);
+        return signedInList(query, currentUser(request).id).then((body) => {
+          sendJson(request, reply, body, etagOf(body), PRIVATE);
+        });
       },
     );
 
