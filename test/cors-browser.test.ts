@@ -111,6 +111,15 @@ describe('CORS', () => {
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('adds no CORS headers to a request without an Origin (not from a page), only Vary: Origin', async () => {
+    const plain = await app.inject({ url: '/health' });
+    expect(Object.keys(plain.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    expect(plain.headers.vary).toContain('Origin');
+    const fromPage = await app.inject({ url: '/health', headers: { origin: 'https://app.example.com' } });
+    expect(fromPage.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(fromPage.headers['access-control-expose-headers']).toContain('X-Request-Id');
+  });
+
   it('allows the local dev-server origins by default outside production, and no origin in production', () => {
     expect(allowedOrigins(loadConfig({}))).toEqual(DEV_ORIGINS);
     expect(DEV_ORIGINS).toEqual(expect.arrayContaining(['http://localhost:5173', 'http://localhost:3000', 'http://localhost:8080']));

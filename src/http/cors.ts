@@ -21,12 +21,16 @@ export function allowedOrigins(config: Pick<Config, 'CORS_ORIGINS' | 'isProducti
 
 /**
  * CORS through @fastify/cors: allowlisted origins only, no credentials (the API takes
- * Bearer tokens, not cookies), preflights cached, and the headers a client reads exposed.
+ * Bearer tokens, not cookies), preflights cached, and the headers a client reads exposed,
+ * for requests that carry an Origin.
  */
 export async function installCors(app: FastifyInstance, config: Config): Promise<void> {
   const origins = allowedOrigins(config);
+  const allowed = origins === '*' ? '*' : origins.length > 0 ? origins : false;
   await app.register(cors, {
-    origin: origins === '*' ? '*' : origins.length > 0 ? origins : false,
+    // A request without an Origin does not come from a page: it gets no CORS headers (only
+    // `Vary: Origin`, so a cache keeps the two answers apart).
+    origin: (origin, callback) => callback(null, origin === undefined ? false : allowed),
     credentials: false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
