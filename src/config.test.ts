@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('points PUBLIC_BASE_URL and APP_URL at the gateway as configured, unless they are set', () => {
+    expect(loadConfig({})).toMatchObject({ PUBLIC_BASE_URL: 'http://127.0.0.1:8080', APP_URL: 'http://127.0.0.1:8080' });
+    expect(loadConfig({ GATEWAY_PORT: '9090', HOST: '0.0.0.0' })).toMatchObject({ PUBLIC_BASE_URL: 'http://127.0.0.1:9090', APP_URL: 'http://127.0.0.1:9090' });
+    expect(loadConfig({ HOST: '::1', GATEWAY_PORT: '9090' }).PUBLIC_BASE_URL).toBe('http://[::1]:9090');
+    const set = loadConfig({ GATEWAY_PORT: '9090', PUBLIC_BASE_URL: 'https://api.example.com', APP_URL: 'https://app.example.com' });
+    expect(set).toMatchObject({ PUBLIC_BASE_URL: 'https://api.example.com', APP_URL: 'https://app.example.com' });
+  });
+
   it('converts numbers and booleans from strings; empty strings count as unset', () => {
     const c = loadConfig({ AUTH_PORT: '9000', DATABASE_SSL: 'true', REFRESH_TOKEN_TTL_DAYS: '7', DATABASE_URL: '' });
     expect(c.AUTH_PORT).toBe(9000);

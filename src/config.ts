@@ -82,7 +82,8 @@ export const EnvSchema = Type.Object({
   OPENAI_API_KEY: Optional(Type.String({ minLength: 1 })),
   OPENAI_API_BASE: Type.String({ default: 'https://api.openai.com/v1' }),
 
-  PUBLIC_BASE_URL: Type.String({ default: 'http://127.0.0.1:8080' }),
+  /** Where the API is reached from outside; by default the gateway on HOST:GATEWAY_PORT. */
+  PUBLIC_BASE_URL: Optional(Type.String({ minLength: 1 })),
   /** Browser origins allowed to call the API (comma-separated, or *); unset: local dev servers outside production, none in it. */
   CORS_ORIGINS: Optional(Type.String()),
   BASE_HOURLY_PRICE_CENTS: Type.Integer({ minimum: 0, default: 1000 }),
@@ -114,14 +115,18 @@ export const EnvSchema = Type.Object({
   SMTP_URL: Optional(Type.String({ minLength: 1 })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'MindBot <no-reply@mindbot.local>' }),
   /** Where the links in emails point: the client app's origin. */
-  APP_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:8080' }),
+  APP_URL: Optional(Type.String({ minLength: 1 })),
   /** Time card purchases and subscriptions need a confirmed email. */
   REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE: Type.Boolean({ default: false }),
 });
 
 export type Env = Static<typeof EnvSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'PUBLIC_BASE_URL' | 'APP_URL'> {
+  /** PUBLIC_BASE_URL, or the gateway's own address. */
+  readonly PUBLIC_BASE_URL: string;
+  /** APP_URL, or the gateway's own address. */
+  readonly APP_URL: string;
   readonly isProduction: boolean;
   readonly services: readonly ServiceName[];
   /** PROVIDER_PRICES parsed; null when not configured. */
@@ -190,7 +195,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
-  return Object.freeze({ ...env, isProduction, services: parseServices(env.MINDBOT_SERVICES), providerPrices, warnings, trustProxy });
+  const gateway = localUrl(env.HOST, env.GATEWAY_PORT);
+  return Object.freeze({
+    ...env,
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? gateway,
+    APP_URL: env.APP_URL ?? gateway,
+    isProduction,
+    services: parseServices(env.MINDBOT_SERVICES),
+    providerPrices,
+    warnings,
+    trustProxy,
+  });
+}
+
+/** The address on this machine of a port the platform listens on at HOST (a wildcard HOST is reached on the loopback). */
+export function localUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
 /** A hop count or addresses/CIDRs; never "trust everyone", which lets any client pick its IP. */

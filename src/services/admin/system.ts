@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js';
+import { type Config, localUrl } from '../../config.js';
 import type { Platform } from '../../platform.js';
 
 /** A service to look at: its name and the base URL it answers on. */
@@ -11,8 +11,7 @@ const PROBE_TIMEOUT_MS = 1500;
 
 /** Every service at its configured port on this host (the gateway too). */
 export function serviceTargets(config: Config, services: readonly { name: string; port(config: Config): number }[]): ServiceTarget[] {
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-  const base = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const base = (port: number) => localUrl(config.HOST, port);
   return [...services.map((s) => ({ name: s.name, url: base(s.port(config)) })), { name: 'gateway', url: base(config.GATEWAY_PORT) }];
 }
 
