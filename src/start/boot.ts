@@ -42,6 +42,8 @@ export async function boot(config: Config, log: Logger, db?: Database): Promise<
     // The whole public API on one origin: the guide's clients call relative paths.
     apps.push({ name: 'gateway', port: config.GATEWAY_PORT, app: await buildGatewayApp(platform) });
   }
-  const workers = chosen.flatMap((s) => s.workers?.(platform) ?? []);
+  // The gateway serves every service's routes, so it runs their background work too.
+  const working = config.services.includes('gateway') ? SERVICES : chosen;
+  const workers = working.flatMap((s) => s.workers?.(platform) ?? []);
   return { platform, apps, workers };
 }
