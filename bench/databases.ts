@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { openPglite, wrapPglite } from '../src/db/pglite.js';
 import { createPostgres } from '../src/db/postgres.js';
+import { newPostgresDatabase } from '../test/support/postgres-server.js';
 
 export interface BenchDatabase {
   kind: 'postgres' | 'pglite';
@@ -21,27 +20,12 @@ export async function pgliteDatabase(): Promise<BenchDatabase> {
 /** An empty database made for this run on BENCH_POSTGRES_ADMIN_URL (default: the local server), with its URL; null if unreachable. */
 export async function emptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const adminUrl = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `mindbot_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
   try {
-    await admin.connect();
+    return await newPostgresDatabase(adminUrl, 'mindbot_bench', 3000);
   } catch (err) {
     console.log(`postgres: skipped (${(err as Error).message})`);
     return null;
   }
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** Such a database, migrated, behind the platform's Postgres pool. */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import pg from 'pg';
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { loadPglite, openPglite, wrapPglite } from '../../src/db/pglite.js';
 import { createPostgres } from '../../src/db/postgres.js';
+import { newPostgresDatabase } from './postgres-server.js';
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -54,18 +54,5 @@ export async function createTwinTestDatabases(): Promise<[Database, Database]> {
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL;
   if (!server) throw new Error('a database of its own needs TEST_DATABASE_URL');
-  const name = `mindbot_child_${randomBytes(4).toString('hex')}`;
-  const onServer = async (sql: string) => {
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    try {
-      await admin.query(sql);
-    } finally {
-      await admin.end();
-    }
-  };
-  await onServer(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return newPostgresDatabase(server, 'mindbot_child');
 }
