@@ -120,6 +120,15 @@ describe('CORS', () => {
     expect(fromPage.headers['access-control-expose-headers']).toContain('X-Request-Id');
   });
 
+  it('keeps Vary: Origin on the catalogue answers a shared cache may keep, beside Authorization', async () => {
+    for (const headers of [{}, { origin: 'https://app.example.com' }]) {
+      const res = await app.inject({ url: '/personas?limit=5', headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['cache-control']).toMatch(/public/);
+      expect(String(res.headers.vary).split(/,\s*/).sort()).toEqual(['Authorization', 'Origin']);
+    }
+  });
+
   it('allows the local dev-server origins by default outside production, and no origin in production', () => {
     expect(allowedOrigins(loadConfig({}))).toEqual(DEV_ORIGINS);
     expect(DEV_ORIGINS).toEqual(expect.arrayContaining(['http://localhost:5173', 'http://localhost:3000', 'http://localhost:8080']));

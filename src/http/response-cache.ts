@@ -83,7 +83,9 @@ export const etagOf = (body: string | Buffer): string => `"${createHash('sha1').
 
 /** Sends pre-serialised JSON with its ETag, or 304 when the client already holds it. */
 export function sendJson(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, etag: string, cacheControl: string) {
-  reply.header('etag', etag).header('cache-control', cacheControl).header('vary', 'Authorization');
+  // Added to what CORS already varies on (Origin), never in its place.
+  const vary = reply.getHeader('vary');
+  reply.header('etag', etag).header('cache-control', cacheControl).header('vary', vary ? `${vary}, Authorization` : 'Authorization');
   const match = request.headers['if-none-match'];
   if (match?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
     return reply.code(304).send();
