@@ -58,10 +58,9 @@ export async function revokeUserTokens(q: Queryable, userId: string, at: Date): 
  * from the moment it runs until 30 s later. While notices cannot be heard nothing is kept.
  */
 export const STANDING_CACHE_MS = 5000;
-const MAX_ENTRIES = 10_000;
-
 /** Users whose standing this process is changing (shared by every cache of the process). */
 const revoking = new RecentChanges(30_000);
+const STANDING_CACHE = { maxAgeMs: STANDING_CACHE_MS, maxEntries: 10_000, changing: revoking };
 
 /** requireGoodStanding for the authenticated request path: the same rule, the lookup briefly kept (see STANDING_CACHE_MS). */
 export async function requireGoodStandingCached(
@@ -70,8 +69,6 @@ export async function requireGoodStandingCached(
   issuedAt: Date,
 ): Promise<{ role: Role }> {
   const { db, clock } = platform;
-  const cache = noticedCache<Standing | undefined>(db, USER_STANDING_CHANNEL, { maxAgeMs: STANDING_CACHE_MS, maxEntries: MAX_ENTRIES, changing: revoking });
-  const now = () => clock.now().getTime();
-  const hit = cache.get(userId, now());
-  return judge(hit ? hit.value : await cache.read(userId, now, async () => ({ value: await readStanding(db, userId) })), issuedAt);
+  const cache = noticedCache<Standing | undefined>(db, USER_STANDING_CHANNEL, STANDING_CACHE);
+  return judge(await cache.read(userId, () => clock.now().getTime(), async () => ({ value: await readStanding(db, userId) })), issuedAt);
 }

@@ -53,15 +53,15 @@ export async function readBalanceBody(q: Queryable, userId: string, now: Date): 
  * ends the body's time by itself. This bounds only a change whose notice went missing.
  */
 export const BALANCE_CACHE_MS = 30_000;
+const BALANCE_CACHE = { maxAgeMs: BALANCE_CACHE_MS, maxEntries: 10_000, changing: userWrites };
 
 /** The user's balance body (readBalanceBody), kept between changes. */
 export async function balanceBody(platform: Pick<Platform, 'db' | 'clock' | 'log'>, userId: string): Promise<string> {
   const { db, clock } = platform;
-  const cache = noticedCache<string>(db, BALANCE_CHANNEL, { maxAgeMs: BALANCE_CACHE_MS, maxEntries: 10_000, changing: userWrites }, (err) =>
+  const cache = noticedCache<string>(db, BALANCE_CHANNEL, BALANCE_CACHE, (err) =>
     platform.log.warn({ err }, 'balance changes cannot be heard: balances are read on every request'),
   );
-  const now = () => clock.now().getTime();
-  return cache.get(userId, now())?.value ?? cache.read(userId, now, () => readBalanceBody(db, userId, clock.now()));
+  return cache.read(userId, () => clock.now().getTime(), () => readBalanceBody(db, userId, clock.now()));
 }
 
 /**
