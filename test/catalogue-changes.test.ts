@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
 import type { App } from '../src/http/app.js';
@@ -12,7 +13,17 @@ let app: App;
 beforeAll(async () => ({ platform, app } = await openGateway()));
 afterAll(() => closeGateway(platform, app));
 
-const get = async (a: App, url: string, headers: Record<string, string> = {}) => a.inject({ method: 'GET', url, headers });
+/**
+ * Over a real socket, as clients ask: a repeated request is answered from its prepared bytes
+ * before the router (src/http/prepared-answers.ts), which must show a change as soon as the
+ * route's own cache does.
+ */
+const get = async (a: App, url: string, headers: Record<string, string> = {}) => {
+  if (!a.server.listening) await a.listen({ port: 0, host: '127.0.0.1' });
+  const res = await fetch(`http://127.0.0.1:${(a.server.address() as AddressInfo).port}${url}`, { headers });
+  const body = await res.text();
+  return { statusCode: res.status, headers: Object.fromEntries(res.headers), json: () => JSON.parse(body) };
+};
 const oakName = async (a: App) =>
   (await get(a, '/personas?category=education&limit=100')).json().personas.find((p: { slug: string }) => p.slug === 'professor-oak-tutor')?.name;
 const starterPrice = async (a: App) =>

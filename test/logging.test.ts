@@ -1,9 +1,7 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import type { App } from '../src/http/app.js';
-import { createLogger } from '../src/logger.js';
 import type { Platform } from '../src/platform.js';
 import { createPlatform } from '../src/start/platform.js';
 import { generateSecrets } from '../src/secrets.js';
@@ -11,15 +9,10 @@ import { buildGatewayApp } from '../src/start/gateway.js';
 import { giveBalance, makePremium } from './support/accounts.js';
 import { agentClient, startPersonaCall } from './support/agent.js';
 import { createTestDatabase } from './support/database.js';
+import { capturedLog } from './support/log-lines.js';
 
 // Every log line the platform writes, at the most verbose level.
-const lines: string[] = [];
-const sink = new Writable({
-  write(chunk, _enc, done) {
-    lines.push(String(chunk));
-    done();
-  },
-});
+const { log, lines } = capturedLog('trace');
 
 let platform: Platform;
 let app: App;
@@ -27,7 +20,7 @@ beforeAll(async () => {
   platform = await createPlatform({
     config: loadConfig({ NODE_ENV: 'test' }),
     db: await createTestDatabase(),
-    log: createLogger('trace', sink),
+    log,
     secrets: await generateSecrets(),
     clock: new ManualClock(new Date()),
   });

@@ -25,6 +25,7 @@ function connect(port: number) {
 }
 
 const GET_HEALTH = 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+const GET_CATEGORIES = 'GET /categories HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The drain of src/http/drain.ts, on the gateway as the start-up layer listens with it.
@@ -40,6 +41,8 @@ describe('closing a listening app', () => {
     while (!idle.state.received.includes('"service"')) await sleep(5);
     const silent = connect(port);
     await silent.connected;
+    // An answer prepared to be sent again before the router (src/http/prepared-answers.ts).
+    for (let i = 0; i < 2; i++) expect((await fetch(`http://127.0.0.1:${port}/categories`, { headers: { connection: 'close' } })).status).toBe(200);
 
     // Connections whose handshake the kernel completes while the event loop is busy wait in
     // the accept queue; the close begins before the process has taken them.
@@ -51,8 +54,9 @@ describe('closing a listening app', () => {
     }
     const closed = app.close();
     await sleep(150);
-    // Its request, sent while the app closes, is read and refused in the error shape.
-    silent.socket.write(GET_HEALTH);
+    // Its request, sent while the app closes, is read and refused in the error shape, even
+    // one whose answer is prepared.
+    silent.socket.write(GET_CATEGORIES);
     await closed;
     while ([silent, idle, ...queued].some((c) => c.state.ended === null)) await sleep(5);
     // Each queued connection was accepted and answered, none reset.

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, LogController } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Platform } from '../platform.js';
 import { installCors } from './cors.js';
 import { installDrain } from './drain.js';
@@ -11,7 +12,9 @@ import { installJsonBody } from './json-body.js';
 import { openApiOptions } from './openapi.js';
 import { installMetrics } from './metrics.js';
 import { installRateLimit } from './rate-limit.js';
-import { installRequestLog, requestLoggerFactory } from './request-log.js';
+import { answeringFirst, PreparedAnswers } from './prepared-answers.js';
+import type { RequestMetrics } from './request-metrics.js';
+import { installRequestLog, RequestLines, requestLoggerFactory } from './request-log.js';
 import { sharedCompilers } from './schema-compilers.js';
 import { AppError } from './errors.js';
 import { ErrorResponse, HealthResponse, ReadyResponse } from './schemas.js';
@@ -33,6 +36,9 @@ export interface AppSpec {
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** TRUST_PROXY for Fastify: a hop count trusts that many proxies nearest to us. */
+/** A request's id: the caller's X-Request-Id when it sent one, a new UUID otherwise. */
+const requestIdOf = (req: IncomingMessage): string => (req.headers['x-request-id'] as string | undefined) || randomUUID();
+
 const fastifyTrustProxy = (trust: number | string[] | false) =>
   typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
 
@@ -42,11 +48,14 @@ const fastifyTrustProxy = (trust: number | string[] | false) =>
  */
 export async function createApp(platform: Platform, spec: AppSpec): Promise<App> {
   const log = platform.log.child({ service: spec.name });
+  const lines = new RequestLines(log);
+  const answers = new PreparedAnswers();
+  let requests: RequestMetrics | undefined;
+  let closing = false;
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    genReqId: requestIdOf,
     trustProxy: fastifyTrustProxy(platform.config.trustProxy),
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // Requests that arrive while the app closes are refused below, in the `{ detail, code }` shape.
@@ -56,10 +65,21 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
     childLoggerFactory: requestLoggerFactory,
     frameworkErrors: frameworkErrorReply,
     schemaController: { compilersFactory: sharedCompilers },
+    // A catalogue answer already prepared is sent before the router (src/http/prepared-answers.ts),
+    // with its own request line and metrics; a closing app sends none.
+    serverFactory: answeringFirst((req, res) => {
+      if (closing) return false;
+      const started = performance.now();
+      const served = answers.answer(req, res, requestIdOf);
+      if (!served) return false;
+      const ms = performance.now() - started;
+      lines.write(served.requestId, 'GET', served.route, served.status, ms);
+      requests?.record('GET', served.route, served.status, ms / 1000);
+      return true;
+    }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('user', null);
-  let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
     done();
@@ -73,8 +93,9 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   installErrorHandler(app);
   installJsonBody(app);
   const { config } = platform;
-  installMetrics(app, spec.name, { token: config.METRICS_TOKEN, expose: !config.isProduction || config.METRICS_TOKEN !== undefined });
-  installRequestLog(app, log);
+  requests = installMetrics(app, spec.name, { token: config.METRICS_TOKEN, expose: !config.isProduction || config.METRICS_TOKEN !== undefined });
+  installRequestLog(app, lines);
+  answers.install(app);
   await installCors(app, config);
   await installRateLimit(app, platform);
 

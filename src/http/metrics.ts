@@ -9,7 +9,7 @@ import { RequestMetrics } from './request-metrics.js';
  * token, /metrics answers only `Authorization: Bearer <token>`; `expose: false` (production
  * without METRICS_TOKEN) serves no /metrics at all.
  */
-export function installMetrics(app: FastifyInstance, service: string, access: { token?: string; expose: boolean } = { expose: true }): void {
+export function installMetrics(app: FastifyInstance, service: string, access: { token?: string; expose: boolean } = { expose: true }): RequestMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -21,7 +21,7 @@ export function installMetrics(app: FastifyInstance, service: string, access: { 
     done();
   });
 
-  if (!access.expose) return;
+  if (!access.expose) return requests;
   const digest = (v: string) => createHash('sha256').update(v).digest();
   const expected = access.token === undefined ? null : digest(`Bearer ${access.token}`);
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
@@ -31,4 +31,5 @@ export function installMetrics(app: FastifyInstance, service: string, access: { 
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
+  return requests;
 }

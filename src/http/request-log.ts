@@ -8,19 +8,22 @@ import type { Logger } from '../logger.js';
  * strings), headers or bodies: the line holds nothing the redaction rules could catch, so
  * it is written through a logger without them, which costs the hottest line a fifth less.
  */
-export function installRequestLog(app: FastifyInstance, log: Logger): void {
-  const lines = log.child({}, { redact: [] });
+export class RequestLines {
+  private readonly lines: Logger;
+
+  constructor(log: Logger) {
+    this.lines = log.child({}, { redact: [] });
+  }
+
+  write(reqId: string, method: string, route: string, status: number, ms: number): void {
+    this.lines.info({ reqId, method, route, status, ms: Math.round(ms * 10) / 10 }, 'request');
+  }
+}
+
+/** The request line of every request Fastify answers. */
+export function installRequestLog(app: FastifyInstance, lines: RequestLines): void {
   app.addHook('onResponse', (request, reply, done) => {
-    lines.info(
-      {
-        reqId: request.id,
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
+    lines.write(request.id, request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
     done();
   });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CATALOGUE_CHANNEL, type Listening } from '../db/notices.js';
 import type { Platform } from '../platform.js';
+import { prepareAnswer } from './prepared-answers.js';
 
 /** How long clients may keep a public answer; also how long this cache trusts itself while it cannot hear changes. */
 export const PUBLIC_MAX_AGE_SECONDS = 15;
@@ -55,6 +56,15 @@ export class ResponseCache {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, entry);
     return entry;
+  }
+
+  /**
+   * Sends `key`'s entry as a public answer. While the entry stays kept, the same request is
+   * answered again from these bytes before it reaches the router (PreparedAnswers).
+   */
+  send(request: FastifyRequest, reply: FastifyReply, key: string, entry: Entry): FastifyReply {
+    prepareAnswer(request, () => this.get(key) === entry);
+    return sendJson(request, reply, entry.body, entry.etag, PUBLIC_CACHE_CONTROL);
   }
 
   clear(): void {

@@ -1,4 +1,4 @@
-import { PUBLIC_CACHE_CONTROL, responseCache, sendJson } from '../../http/response-cache.js';
+import { responseCache } from '../../http/response-cache.js';
 import type { Platform } from '../../platform.js';
 import { notFound } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
@@ -14,7 +14,7 @@ export function planRoutes(platform: Platform): RoutePlugin {
       { schema: { tags: ['subscriptions'], summary: 'Subscription plans on sale', response: { 200: PlansResponse } } },
       async (request, reply) => {
         const entry = await catalogue.fill('plans', async () => String(reply.serialize({ plans: (await listPlans(platform.db)).map(planBody) })));
-        return sendJson(request, reply, entry.body, entry.etag, PUBLIC_CACHE_CONTROL);
+        return catalogue.send(request, reply, 'plans', entry);
       },
     );
     // Where POST /user/upgrade's payment_url leads: the plan to pay for and the call that starts it.

@@ -8,7 +8,6 @@ import { listCategories } from './categories.js';
 import { etagOf, PUBLIC_CACHE_CONTROL, PUBLIC_MAX_AGE_SECONDS, responseCache, sendJson } from '../../http/response-cache.js';
 import { CategoriesResponse, ListQuery, ListResponse, PersonaDetail, SlugParams } from './schemas.js';
 
-const PUBLIC = PUBLIC_CACHE_CONTROL;
 const PRIVATE = `private, max-age=${PUBLIC_MAX_AGE_SECONDS}`;
 
 /** The public catalogue: list, detail and categories. Signed-in users also see their own custom personas. */
@@ -44,7 +43,7 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
           const key = JSON.stringify(['personas', query.user_tier ?? 'free', query.category, query.ad_supported, query.sort_by, query.limit]);
           const hit = cache.get(key);
           if (hit) {
-            sendJson(request, reply, hit.body, hit.etag, PUBLIC);
+            cache.send(request, reply, key, hit);
             return;
           }
           return cache
@@ -53,7 +52,7 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
               return JSON.stringify({ personas: rows.map((r) => summaryBody(r, query.user_tier ?? 'free', base)) });
             })
             .then((entry) => {
-              sendJson(request, reply, entry.body, entry.etag, PUBLIC);
+              cache.send(request, reply, key, entry);
             });
         }
         return signedInList(query, currentUser(request).id).then((body) => {
@@ -75,7 +74,7 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
       async (request, reply) => {
         const row = await findVisiblePersona(platform.db, request.params.slug, request.user?.id ?? null);
         const body = JSON.stringify(detailBody(row, base));
-        return sendJson(request, reply, body, etagOf(body), row.owner_id ? 'private, no-cache' : PUBLIC);
+        return sendJson(request, reply, body, etagOf(body), row.owner_id ? 'private, no-cache' : PUBLIC_CACHE_CONTROL);
       },
     );
 
@@ -90,7 +89,7 @@ export function catalogueRoutes(platform: Platform): RoutePlugin {
       },
       async (request, reply) => {
         const entry = await cache.fill('categories', async () => JSON.stringify(await listCategories(platform.db)));
-        return sendJson(request, reply, entry.body, entry.etag, PUBLIC);
+        return cache.send(request, reply, 'categories', entry);
       },
     );
   });

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { currentUser } from '../../http/authenticate.js';
 import { requireVerifiedEmailForPurchase } from '../../http/verified-email.js';
 import { withIdempotency } from '../../http/idempotency.js';
-import { PUBLIC_CACHE_CONTROL, responseCache, sendJson } from '../../http/response-cache.js';
+import { responseCache } from '../../http/response-cache.js';
 import { bearerSecurity, errorResponses as errors } from '../../http/schemas.js';
 import { publicRoutes, signedInRoutes, type RoutePlugin } from '../../http/routes.js';
 import type { Platform } from '../../platform.js';
@@ -38,7 +38,7 @@ export const timeRoutes = (platform: Platform): RoutePlugin => publicRoutes(asyn
     { schema: { tags: ['time'], summary: 'Time card packages', response: { 200: S.PricingResponse } } },
     async (request, reply) => {
       const entry = await catalogue.fill('pricing', async () => String(reply.serialize({ pricing_tiers: (await listTiers(platform.db)).map(tierBody) })));
-      return sendJson(request, reply, entry.body, entry.etag, PUBLIC_CACHE_CONTROL);
+      return catalogue.send(request, reply, 'pricing', entry);
     },
   );
 
