@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/http/app.js';
 import { buildGatewayApp } from '../src/start/gateway.js';
@@ -42,6 +42,17 @@ const lasting = (headers: Record<string, string>) => {
   const { 'x-request-id': _id, date: _date, ...rest } = headers;
   return rest;
 };
+/** A request written byte for byte (header names as given), on its own connection: the answer's head. */
+const rawGet = (url: string, headerLines: string[]) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => (received += d));
+    socket.on('end', () => resolve(received.slice(0, received.indexOf('\r\n\r\n'))));
+    socket.on('error', reject);
+    socket.write(`GET ${url} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headerLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`);
+  });
 const requestLines = () => lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
 
 describe('a repeated anonymous catalogue request', () => {
@@ -103,6 +114,14 @@ describe('a repeated anonymous catalogue request', () => {
     const revalidated = await get(url, { 'if-none-match': prepared.headers.etag! });
     expect(revalidated.status).toBe(304);
     expect(routed).toBe(before + 1);
+
+    // Header names in any case, and repeated headers, as a client may write them.
+    expect(await rawGet(url, ['AUTHORIZATION: Bearer not-a-token'])).toMatch(/^HTTP\/1\.1 401 /);
+    expect(await rawGet(url, [`If-None-Match: ${prepared.headers.etag}`])).toMatch(/^HTTP\/1\.1 304 /);
+    expect(await rawGet(url, ['X-Request-ID: Mixed-Case-1'])).toMatch(/\r\nx-request-id: Mixed-Case-1(\r\n|$)/);
+    const twice = await rawGet('/personas?limit=5', ['Origin: https://evil.example', `Origin: ${FRONTEND}`]);
+    expect(twice).toMatch(/^HTTP\/1\.1 200 /);
+    expect(twice.toLowerCase()).not.toContain('access-control-allow-origin');
 
     const other = await get('/personas?limit=3');
     expect(other.body).not.toBe(prepared.body);

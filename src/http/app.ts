@@ -3,7 +3,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, LogController } from 'fastify';
-import type { IncomingMessage } from 'node:http';
 import type { Platform } from '../platform.js';
 import { installCors } from './cors.js';
 import { installDrain } from './drain.js';
@@ -37,7 +36,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** TRUST_PROXY for Fastify: a hop count trusts that many proxies nearest to us. */
 /** A request's id: the caller's X-Request-Id when it sent one, a new UUID otherwise. */
-const requestIdOf = (req: IncomingMessage): string => (req.headers['x-request-id'] as string | undefined) || randomUUID();
+const requestIdOf = (given: string | undefined): string => given || randomUUID();
 
 const fastifyTrustProxy = (trust: number | string[] | false) =>
   typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
@@ -55,7 +54,7 @@ export async function createApp(platform: Platform, spec: AppSpec): Promise<App>
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: requestIdOf,
+    genReqId: (req) => requestIdOf(req.headers['x-request-id'] as string | undefined),
     trustProxy: fastifyTrustProxy(platform.config.trustProxy),
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // Requests that arrive while the app closes are refused below, in the `{ detail, code }` shape.

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
@@ -45,15 +46,20 @@ export function installDrain(app: FastifyInstance, windowMs: number): void {
     open.set(socket, { busy: false, answered: false });
     socket.once('close', () => open.delete(socket));
   });
+  // One listener function for every response (`this` is the response): no closure per request.
+  function answered(this: ServerResponse) {
+    const socket = this.req.socket;
+    const c = open.get(socket);
+    if (!c) return;
+    c.busy = false;
+    c.answered = true;
+    endIfIdle(socket, c);
+  }
   server.on('request', (req, res) => {
     const c = open.get(req.socket);
     if (!c) return;
     c.busy = true;
-    res.once('close', () => {
-      c.busy = false;
-      c.answered = true;
-      endIfIdle(req.socket, c);
-    });
+    res.on('close', answered);
   });
 
   app.addHook('preClose', async () => {

@@ -7,7 +7,10 @@ export type StillCurrent = () => boolean;
 interface Prepared {
   /** The route pattern, for the request line and the metrics. */
   route: string;
-  /** Every header Fastify sent with it but the request id, as writeHead takes them. */
+  /**
+   * Every header Fastify sent with it, as writeHead takes them; the last value is the request
+   * id, set for each answer just before writeHead reads the array.
+   */
   headers: string[];
   body: string;
   current: StillCurrent;
@@ -45,7 +48,7 @@ export class PreparedAnswers {
         for (const [name, value] of Object.entries(reply.getHeaders())) {
           if (name !== 'x-request-id' && value !== undefined) headers.push(name, String(value));
         }
-        headers.push('content-length', String(Buffer.byteLength(payload)));
+        headers.push('content-length', String(Buffer.byteLength(payload)), 'x-request-id', '');
         if (this.byRequest.size >= MAX_ENTRIES) this.byRequest.delete(this.byRequest.keys().next().value as string);
         const route = request.routeOptions.url ?? 'unmatched';
         this.byRequest.set(keyOf(request.raw), { route, headers, body: payload, current });
@@ -55,19 +58,20 @@ export class PreparedAnswers {
   }
 
   /** Sends the answer prepared for `req`, if there is one still current; undefined sends nothing. */
-  answer(req: IncomingMessage, res: ServerResponse, requestIdOf: (req: IncomingMessage) => string): Served | undefined {
-    const { headers } = req;
-    if (req.method !== 'GET' || headers.authorization !== undefined || headers['if-none-match'] !== undefined) return undefined;
-    if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return undefined;
-    const key = keyOf(req);
+  answer(req: IncomingMessage, res: ServerResponse, requestIdOf: (given: string | undefined) => string): Served | undefined {
+    if (req.method !== 'GET') return undefined;
+    const plain = plainGet(req.rawHeaders);
+    if (!plain) return undefined;
+    const key = `${req.url}\n${plain.origin}`;
     const prepared = this.byRequest.get(key);
     if (!prepared) return undefined;
     if (!prepared.current()) {
       this.byRequest.delete(key);
       return undefined;
     }
-    const requestId = requestIdOf(req);
-    res.writeHead(200, [...prepared.headers, 'x-request-id', requestId]);
+    const requestId = requestIdOf(plain.requestId);
+    prepared.headers[prepared.headers.length - 1] = requestId;
+    res.writeHead(200, prepared.headers);
     res.end(prepared.body);
     return { requestId, route: prepared.route, status: 200 };
   }
@@ -75,6 +79,40 @@ export class PreparedAnswers {
 
 /** What an anonymous catalogue answer depends on: the URL, and the Origin CORS answers. */
 const keyOf = (req: IncomingMessage) => `${req.url}\n${req.headers.origin ?? ''}`;
+
+/**
+ * A GET's Origin and X-Request-Id, read from its raw headers: building `req.headers` costs
+ * more than an answer sent from here. Undefined when a header leaves the request to Fastify:
+ * credentials, a condition, a body, or one of these headers given twice.
+ */
+function plainGet(raw: string[]): { origin: string; requestId: string | undefined } | undefined {
+  let origin: string | undefined;
+  let requestId: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    // Only these lengths can be a header that matters here: most names cost one comparison.
+    switch (name.length) {
+      case 6:
+        if (name.toLowerCase() !== 'origin') break;
+        if (origin !== undefined) return undefined;
+        origin = raw[i + 1]!;
+        break;
+      case 12:
+        if (name.toLowerCase() !== 'x-request-id') break;
+        if (requestId !== undefined) return undefined;
+        requestId = raw[i + 1]!;
+        break;
+      case 13:
+      case 14:
+      case 17: {
+        const lower = name.toLowerCase();
+        if (lower === 'authorization' || lower === 'if-none-match' || lower === 'content-length' || lower === 'transfer-encoding') return undefined;
+        break;
+      }
+    }
+  }
+  return { origin: origin ?? '', requestId };
+}
 
 /** Marks the answer a route is sending as one to keep while `current` holds (see PreparedAnswers). */
 export function prepareAnswer(request: FastifyRequest, current: StillCurrent): void {
