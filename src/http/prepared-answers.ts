@@ -81,8 +81,8 @@ export class PreparedAnswers {
 const keyOf = (req: IncomingMessage) => `${req.url}\n${req.headers.origin ?? ''}`;
 
 /**
- * A GET's Origin and X-Request-Id, read from its raw headers: building `req.headers` costs
- * more than an answer sent from here. Undefined when a header leaves the request to Fastify:
+ * A GET's Origin and X-Request-Id, read from its raw headers, so that an answer sent from here
+ * does not build `req.headers`. Undefined when a header leaves the request to Fastify:
  * credentials, a condition, a body, or one of these headers given twice.
  */
 function plainGet(raw: string[]): { origin: string; requestId: string | undefined } | undefined {
