@@ -12,7 +12,8 @@ interface Prepared {
    * id, set for each answer just before writeHead reads the array.
    */
   headers: string[];
-  body: string;
+  /** As bytes: a string body is encoded again for every answer. */
+  body: Buffer;
   current: StillCurrent;
 }
 
@@ -48,10 +49,11 @@ export class PreparedAnswers {
         for (const [name, value] of Object.entries(reply.getHeaders())) {
           if (name !== 'x-request-id' && value !== undefined) headers.push(name, String(value));
         }
-        headers.push('content-length', String(Buffer.byteLength(payload)), 'x-request-id', '');
+        const body = Buffer.from(payload);
+        headers.push('content-length', String(body.length), 'x-request-id', '');
         if (this.byRequest.size >= MAX_ENTRIES) this.byRequest.delete(this.byRequest.keys().next().value as string);
         const route = request.routeOptions.url ?? 'unmatched';
-        this.byRequest.set(keyOf(request.raw), { route, headers, body: payload, current });
+        this.byRequest.set(keyOf(request.raw), { route, headers, body, current });
       }
       done(null, payload);
     });
