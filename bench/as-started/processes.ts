@@ -49,9 +49,9 @@ export async function startPlatform(env: Record<string, string>, form: StartForm
   return { child, startMs, ports, stop: () => stopChild(child) };
 }
 
-export async function startBaseline(database: string, userIds: string[]): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+export async function startBaseline(database: string, userIds: string[], bodyFile: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/as-started/baseline-server.ts', String(port), database, userIds.join(',')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/as-started/baseline-server.ts', String(port), database, userIds.join(','), bodyFile], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -12,7 +12,9 @@ import { ROOT, rssMb, startBaseline, startPlatform, type Started } from './proce
  * the default log level, output read by another process), driven from this process with
  * CONNECTIONS connections; the baseline a bare Fastify process on the same kind of
  * database. Baseline and target alternate for BENCH_ROUNDS rounds of BENCH_SECONDS; the
- * median ratio is judged, the spread printed. Then memory and start-up: first start on a
+ * median ratio is judged, the spread printed. The catalogue's rounds also drive the bare Fastify
+ * sending the platform's own list body, reported beside the verdict: what that body's size
+ * costs by itself. Then memory and start-up: first start on a
  * new PGlite directory, a restart on it, and a start on Postgres, each idle IDLE_MS after
  * every port answered.
  */
@@ -43,10 +45,18 @@ async function drive(url: string, paths: string[], headers: Record<string, strin
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 
-async function compare(label: string, target: () => Promise<Round>, baseline: () => Promise<Round>, goal: { ratio: number; p99: number }) {
+/** Driven in the same rounds and reported beside the verdict, not judged: what bounds the target. */
+interface Reference {
+  label: string;
+  drive: () => Promise<Round>;
+}
+
+async function compare(label: string, target: () => Promise<Round>, baseline: () => Promise<Round>, goal: { ratio: number; p99: number }, reference?: Reference) {
   await baseline();
   await target();
+  await reference?.drive();
   const ratios: number[] = [];
+  const referenceRatios: number[] = [];
   const p99s: number[] = [];
   let failures = 0;
   let last: { t: Round; b: Round } | null = null;
@@ -54,6 +64,7 @@ async function compare(label: string, target: () => Promise<Round>, baseline: ()
     const b = await baseline();
     const t = await target();
     ratios.push(t.rps / b.rps);
+    if (reference) referenceRatios.push((await reference.drive()).rps / b.rps);
     p99s.push(t.p99 / Math.max(b.p99, 1));
     failures += t.non2xx + t.errors;
     last = { t, b };
@@ -64,6 +75,7 @@ async function compare(label: string, target: () => Promise<Round>, baseline: ()
   console.log(`  ${label}`);
   console.log(`    last round: target ${last!.t.rps.toFixed(0)} req/s p99 ${last!.t.p99} ms; baseline ${last!.b.rps.toFixed(0)} req/s p99 ${last!.b.p99} ms`);
   console.log(`    ratio ${ratio.toFixed(2)} (rounds ${spread(ratios)}; target ≥ ${goal.ratio}), p99 ×${p99.toFixed(2)} (rounds ${spread(p99s)}; target ≤ ${goal.p99})${failures ? `, ${failures} failed requests` : ''} ${pass ? 'PASS' : 'MISS'}`);
+  if (reference) console.log(`    ${reference.label}: ratio ${median(referenceRatios).toFixed(2)} (rounds ${spread(referenceRatios)}), not judged`);
   return pass;
 }
 
@@ -92,7 +104,11 @@ async function idleRss(started: Started): Promise<number> {
 async function hotPaths(kind: string, started: Started, baselineDatabase: string): Promise<boolean> {
   const gateway = `http://127.0.0.1:${started.ports.at(-1)}`;
   const users = await signUp(gateway, USERS);
-  const base = await startBaseline(baselineDatabase, users.map((u) => u.id));
+  // The bare Fastify also serves the platform's own list body: what a body that size costs by itself.
+  const bodyDir = await mkdtemp(path.join(os.tmpdir(), 'mindbot-bench-body-'));
+  const body = path.join(bodyDir, 'personas.json');
+  await writeFile(body, await (await fetch(`${gateway}/personas?limit=20`)).text());
+  const base = await startBaseline(baselineDatabase, users.map((u) => u.id), body);
   try {
     console.log(`[${kind}] ${CONNECTIONS} connections, ${rounds} rounds of ${seconds} s, alternating`);
     const auth = users.map((u) => ({ authorization: u.authorization }));
@@ -107,10 +123,12 @@ async function hotPaths(kind: string, started: Started, baselineDatabase: string
       () => drive(gateway, ['/personas?limit=20']),
       () => drive(base.url, ['/baseline/hello']),
       { ratio: 0.8, p99: 1.5 },
+      { label: 'the same body from the bare Fastify', drive: () => drive(base.url, ['/baseline/body']) },
     )) && ok;
     return ok;
   } finally {
     await base.stop();
+    await rm(bodyDir, { recursive: true, force: true });
   }
 }
 
