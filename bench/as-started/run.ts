@@ -57,6 +57,7 @@ async function compare(label: string, target: () => Promise<Round>, baseline: ()
   await reference?.drive();
   const ratios: number[] = [];
   const referenceRatios: number[] = [];
+  const referenceP99s: number[] = [];
   const p99s: number[] = [];
   let failures = 0;
   let last: { t: Round; b: Round } | null = null;
@@ -64,7 +65,11 @@ async function compare(label: string, target: () => Promise<Round>, baseline: ()
     const b = await baseline();
     const t = await target();
     ratios.push(t.rps / b.rps);
-    if (reference) referenceRatios.push((await reference.drive()).rps / b.rps);
+    if (reference) {
+      const r = await reference.drive();
+      referenceRatios.push(r.rps / b.rps);
+      referenceP99s.push(r.p99 / Math.max(b.p99, 1));
+    }
     p99s.push(t.p99 / Math.max(b.p99, 1));
     failures += t.non2xx + t.errors;
     last = { t, b };
@@ -75,7 +80,9 @@ async function compare(label: string, target: () => Promise<Round>, baseline: ()
   console.log(`  ${label}`);
   console.log(`    last round: target ${last!.t.rps.toFixed(0)} req/s p99 ${last!.t.p99} ms; baseline ${last!.b.rps.toFixed(0)} req/s p99 ${last!.b.p99} ms`);
   console.log(`    ratio ${ratio.toFixed(2)} (rounds ${spread(ratios)}; target ≥ ${goal.ratio}), p99 ×${p99.toFixed(2)} (rounds ${spread(p99s)}; target ≤ ${goal.p99})${failures ? `, ${failures} failed requests` : ''} ${pass ? 'PASS' : 'MISS'}`);
-  if (reference) console.log(`    ${reference.label}: ratio ${median(referenceRatios).toFixed(2)} (rounds ${spread(referenceRatios)}), not judged`);
+  if (reference) {
+    console.log(`    ${reference.label}: ratio ${median(referenceRatios).toFixed(2)} (rounds ${spread(referenceRatios)}), p99 ×${median(referenceP99s).toFixed(2)} (rounds ${spread(referenceP99s)}), not judged`);
+  }
   return pass;
 }
 
