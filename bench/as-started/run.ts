@@ -44,6 +44,19 @@ async function drive(url: string, paths: string[], headers: Record<string, strin
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+/** The median of the rounds, then their spread (and what follows it in the parentheses). */
+const summary = (xs: number[], then = '') => `${median(xs).toFixed(2)} (rounds ${spread(xs)}${then})`;
+
+/** One server's rounds against the baseline's rounds: throughput and p99, as ratios. */
+class Against {
+  readonly rps: number[] = [];
+  readonly p99: number[] = [];
+
+  add(server: Round, baseline: Round): void {
+    this.rps.push(server.rps / baseline.rps);
+    this.p99.push(server.p99 / Math.max(baseline.p99, 1));
+  }
+}
 
 /** Driven in the same rounds and reported beside the verdict, not judged: what bounds the target. */
 interface Reference {
@@ -55,34 +68,25 @@ async function compare(label: string, target: () => Promise<Round>, baseline: ()
   await baseline();
   await target();
   await reference?.drive();
-  const ratios: number[] = [];
-  const referenceRatios: number[] = [];
-  const referenceP99s: number[] = [];
-  const p99s: number[] = [];
+  const measured = new Against();
+  const referenced = new Against();
   let failures = 0;
   let last: { t: Round; b: Round } | null = null;
   for (let i = 0; i < rounds; i++) {
     const b = await baseline();
     const t = await target();
-    ratios.push(t.rps / b.rps);
-    if (reference) {
-      const r = await reference.drive();
-      referenceRatios.push(r.rps / b.rps);
-      referenceP99s.push(r.p99 / Math.max(b.p99, 1));
-    }
-    p99s.push(t.p99 / Math.max(b.p99, 1));
+    measured.add(t, b);
+    if (reference) referenced.add(await reference.drive(), b);
     failures += t.non2xx + t.errors;
     last = { t, b };
   }
-  const ratio = median(ratios);
-  const p99 = median(p99s);
-  const pass = ratio >= goal.ratio && p99 <= goal.p99 && failures === 0;
+  const pass = median(measured.rps) >= goal.ratio && median(measured.p99) <= goal.p99 && failures === 0;
   console.log(`  ${label}`);
   console.log(`    last round: target ${last!.t.rps.toFixed(0)} req/s p99 ${last!.t.p99} ms; baseline ${last!.b.rps.toFixed(0)} req/s p99 ${last!.b.p99} ms`);
-  console.log(`    ratio ${ratio.toFixed(2)} (rounds ${spread(ratios)}; target ≥ ${goal.ratio}), p99 ×${p99.toFixed(2)} (rounds ${spread(p99s)}; target ≤ ${goal.p99})${failures ? `, ${failures} failed requests` : ''} ${pass ? 'PASS' : 'MISS'}`);
-  if (reference) {
-    console.log(`    ${reference.label}: ratio ${median(referenceRatios).toFixed(2)} (rounds ${spread(referenceRatios)}), p99 ×${median(referenceP99s).toFixed(2)} (rounds ${spread(referenceP99s)}), not judged`);
-  }
+  console.log(
+    `    ratio ${summary(measured.rps, `; target ≥ ${goal.ratio}`)}, p99 ×${summary(measured.p99, `; target ≤ ${goal.p99}`)}${failures ? `, ${failures} failed requests` : ''} ${pass ? 'PASS' : 'MISS'}`,
+  );
+  if (reference) console.log(`    ${reference.label}: ratio ${summary(referenced.rps)}, p99 ×${summary(referenced.p99)}, not judged`);
   return pass;
 }
 
